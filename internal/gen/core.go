@@ -1,0 +1,313 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// zero returns the zero-value literal of a Go type.
+func zero(typ string) string {
+	switch {
+	case typ == "string":
+		return `""`
+	case typ == "bool":
+		return "false"
+	case typ == "int", typ == "int64", typ == "uint64", typ == "time.Duration", typ == "ObjectMode", typ == "ListMode":
+		return "0"
+	case typ == "time.Time":
+		return "time.Time{}"
+	case strings.HasPrefix(typ, "*"), strings.HasPrefix(typ, "[]"), strings.HasPrefix(typ, "map["),
+		strings.HasPrefix(typ, "func("), typ == "interface{}", typ == "any", typ == "error", typ == "context.Context":
+		return "nil"
+	default:
+		return typ + "{}"
+	}
+}
+
+// genTypes writes the generated part of package types.
+func genTypes(path string) error {
+	g := &printer{}
+	g.header("types", "types")
+	g.p("import (")
+	for _, imp := range []string{"context", "fmt", "io", "net/http", "sync", "sync/atomic", "time"} {
+		g.p("%q", imp)
+	}
+	g.p(")")
+	genObject(g)
+	genStorageMeta(g)
+	for _, it := range interfaces {
+		genInterface(g, it)
+		genStub(g, it)
+	}
+	for _, k := range []struct{ kind, item string }{
+		{"Object", "*Object"}, {"Part", "*Part"}, {"Block", "*Block"}, {"Storager", "Storager"},
+	} {
+		genIterator(g, k.kind, k.item)
+	}
+	return g.write(path)
+}
+
+func genObject(g *printer) {
+	g.p(`// Object is one object of a storage. Build it with NewObject; it must not be
+// copied (it holds a mutex), so use *Object everywhere.
+//
+// The exported fields and their accessors never stat. The optional fields are
+// reached through GetX (value and whether it is set), MustGetX (value, or a
+// panic "object <name> is not set") and SetX (chainable). For an object built
+// with NewObject(client, false), the first GetX or MustGetX runs
+// client.Stat(o.Path) once and, on success, replaces every field by the result.
+type Object struct {
+	// ID is the unique key of the object in its storage: an absolute path or a service id.
+	ID string
+	// Mode is the set of modes of the object.
+	Mode ObjectMode
+	// Path is the path of the object as the user gave it, '/'-separated, relative to the work dir or absolute.
+	Path string
+`)
+	for _, f := range objectFields {
+		g.p("%s %s", camel(f.Name), f.Type)
+	}
+	g.p(`
+	client Storager
+	bit    uint64
+	done   atomic.Uint32
+	m      sync.Mutex
+}`)
+	g.p("const (")
+	for i, f := range objectFields {
+		g.p("objectIndex%s uint64 = 1 << %d", pascal(f.Name), i)
+	}
+	g.p(")")
+	for _, f := range []struct{ name, typ, doc string }{
+		{"ID", "string", "the unique key of the object in its storage"},
+		{"Path", "string", "the path of the object as the user gave it"},
+		{"Mode", "ObjectMode", "the modes of the object"},
+	} {
+		g.p("// Get%s returns %s; it never stats.", f.name, f.doc)
+		g.p("func (o *Object) Get%s() %s { return o.%s }", f.name, f.typ, f.name)
+		g.p("// Set%s sets %s and returns o; it never stats.", f.name, f.doc)
+		g.p("func (o *Object) Set%s(v %s) *Object { o.%s = v; return o }", f.name, f.typ, f.name)
+	}
+	for _, f := range objectFields {
+		P, c := pascal(f.Name), camel(f.Name)
+		g.p("// Get%s returns the %s, which %s, and whether it is set.", P, f.Name, f.Doc)
+		g.p("// It stats the object first if it is not done yet.")
+		g.p("func (o *Object) Get%s() (%s, bool) {", P, f.Type)
+		g.p("o.stat()")
+		g.p("if o.bit&objectIndex%s != 0 { return o.%s, true }", P, c)
+		g.p("return %s, false", zero(f.Type))
+		g.p("}")
+		g.p("// MustGet%s returns the %s, which %s, or panics with", P, f.Name, f.Doc)
+		g.p("// \"object %s is not set\". It stats the object first if it is not done yet.", f.Name)
+		g.p("func (o *Object) MustGet%s() %s {", P, f.Type)
+		g.p("o.stat()")
+		g.p("if o.bit&objectIndex%s == 0 { panic(\"object %s is not set\") }", P, f.Name)
+		g.p("return o.%s", c)
+		g.p("}")
+		g.p("// Set%s sets the %s, marks it set and returns o; it never stats.", P, f.Name)
+		g.p("func (o *Object) Set%s(v %s) *Object {", P, f.Type)
+		g.p("o.%s = v", c)
+		g.p("o.bit |= objectIndex%s", P)
+		g.p("return o")
+		g.p("}")
+	}
+	g.p("// clone replaces every field of o but the client and the stat guard by those of xo.")
+	g.p("func (o *Object) clone(xo *Object) {")
+	g.p("o.ID, o.Mode, o.Path = xo.ID, xo.Mode, xo.Path")
+	for _, f := range objectFields {
+		g.p("o.%s = xo.%s", camel(f.Name), camel(f.Name))
+	}
+	g.p("o.bit = xo.bit")
+	g.p("}")
+}
+
+func genStorageMeta(g *printer) {
+	g.p(`// StorageMeta is the metadata of a storage: its name, work dir and limits.
+// Optional fields follow the Object pattern (GetX, MustGetX, SetX) but never stat.
+type StorageMeta struct {
+	// Name is the name of the storage (bucket).
+	Name string
+	// WorkDir is the absolute work dir of the storage, e.g. "/" or "/prefix/".
+	WorkDir string
+`)
+	for _, f := range storageMetaFields {
+		g.p("%s %s", camel(f.Name), f.Type)
+	}
+	g.p("bit uint64")
+	g.p("}")
+	g.p("const (")
+	for i, f := range storageMetaFields {
+		g.p("storageMetaIndex%s uint64 = 1 << %d", pascal(f.Name), i)
+	}
+	g.p(")")
+	for _, f := range []struct{ name, doc string }{
+		{"Name", "the name of the storage"}, {"WorkDir", "the absolute work dir of the storage"},
+	} {
+		g.p("// Get%s returns %s.", f.name, f.doc)
+		g.p("func (m *StorageMeta) Get%s() string { return m.%s }", f.name, f.name)
+		g.p("// Set%s sets %s and returns m.", f.name, f.doc)
+		g.p("func (m *StorageMeta) Set%s(v string) *StorageMeta { m.%s = v; return m }", f.name, f.name)
+	}
+	for _, f := range storageMetaFields {
+		P, c := pascal(f.Name), camel(f.Name)
+		g.p("// Get%s returns the %s, which %s, and whether it is set.", P, f.Name, f.Doc)
+		g.p("func (m *StorageMeta) Get%s() (%s, bool) {", P, f.Type)
+		g.p("if m.bit&storageMetaIndex%s != 0 { return m.%s, true }", P, c)
+		g.p("return %s, false", zero(f.Type))
+		g.p("}")
+		g.p("// MustGet%s returns the %s, which %s, or panics with", P, f.Name, f.Doc)
+		g.p("// \"storage-meta %s is not set\".", f.Name)
+		g.p("func (m *StorageMeta) MustGet%s() %s {", P, f.Type)
+		g.p("if m.bit&storageMetaIndex%s == 0 { panic(\"storage-meta %s is not set\") }", P, f.Name)
+		g.p("return m.%s", c)
+		g.p("}")
+		g.p("// Set%s sets the %s, marks it set and returns m.", P, f.Name)
+		g.p("func (m *StorageMeta) Set%s(v %s) *StorageMeta {", P, f.Type)
+		g.p("m.%s = v", c)
+		g.p("m.bit |= storageMetaIndex%s", P)
+		g.p("return m")
+		g.p("}")
+	}
+}
+
+func genInterface(g *printer, it iface) {
+	g.p("// %s", it.Doc)
+	g.p("//")
+	g.p("// Implementations outside this package must embed Unimplemented%s.", it.Name)
+	g.p("type %s interface {", it.Name)
+	if it.HasString {
+		g.p("// String returns a human-readable description of the %s.", strings.ToLower(it.Name))
+		g.p("String() string")
+	}
+	for _, op := range it.Ops {
+		M := op.method()
+		g.p("// %s %s", M, op.Doc)
+		g.p("%s(%s) %s", M, op.params(false), op.results())
+		if !op.Local {
+			g.p("// %sWithContext %s", M, op.Doc)
+			g.p("%sWithContext(%s) %s", M, op.params(true), op.results())
+		}
+	}
+	g.p("")
+	g.p("mustEmbedUnimplemented%s()", it.Name)
+	g.p("}")
+}
+
+func genStub(g *printer, it iface) {
+	n := "Unimplemented" + it.Name
+	g.p("// %s implements every method of %s by returning zero values and an", n, it.Name)
+	g.p("// OperationError wrapping ErrNotImplemented. Embed it in every %s.", it.Name)
+	g.p("type %s struct{}", n)
+	g.p("func (s %s) mustEmbed%s() {}", n, n)
+	g.p("// String returns %q.", n)
+	g.p("func (s %s) String() string { return %q }", n, n)
+	for _, op := range it.Ops {
+		M := op.method()
+		body := fmt.Sprintf("err = NewOperationNotImplementedError(%q)\nreturn", op.Name)
+		if op.Local {
+			body = "return"
+		}
+		g.p("// %s returns zero values%s.", M, map[bool]string{false: " and an error wrapping ErrNotImplemented", true: ""}[op.Local])
+		g.p("func (s %s) %s(%s) %s {\n%s\n}", n, M, op.params(false), op.results(), body)
+		if !op.Local {
+			g.p("// %sWithContext returns zero values and an error wrapping ErrNotImplemented.", M)
+			g.p("func (s %s) %sWithContext(%s) %s {\n%s\n}", n, M, op.params(true), op.results(), body)
+		}
+	}
+}
+
+func genIterator(g *printer, kind, item string) {
+	g.p(`// Next%[1]sFunc fetches the next page into page: nil means more pages may
+// follow, IterateDone (or an error wrapping it) means this is the last page.
+type Next%[1]sFunc func(ctx context.Context, page *%[1]sPage) error
+
+// %[1]sPage is one page of a %[1]sIterator; Status holds the service's cursor.
+type %[1]sPage struct {
+	Status Continuable
+	Data   []%[2]s
+}
+
+// %[1]sIterator hands out the items of the pages fetched by its next function.
+type %[1]sIterator struct {
+	ctx   context.Context
+	next  Next%[1]sFunc
+	index int
+	done  bool
+	o     %[1]sPage
+}
+
+// New%[1]sIterator returns an iterator calling next with ctx and a page whose
+// Status is status.
+func New%[1]sIterator(ctx context.Context, next Next%[1]sFunc, status Continuable) *%[1]sIterator {
+	return &%[1]sIterator{ctx: ctx, next: next, o: %[1]sPage{Status: status}}
+}
+
+// ContinuationToken returns the continuation token of the page status.
+func (it *%[1]sIterator) ContinuationToken() string {
+	return it.o.Status.ContinuationToken()
+}
+
+// Next returns the next item. At the end it returns (nil, IterateDone), the
+// unwrapped sentinel; a failing next function gives an error wrapping it.
+func (it *%[1]sIterator) Next() (object %[2]s, err error) {
+	if it.index < len(it.o.Data) {
+		it.index++
+		return it.o.Data[it.index-1], nil
+	}
+	if it.done {
+		return nil, IterateDone
+	}
+	it.o.Data = it.o.Data[:0]
+	it.index = 0
+	if err := it.next(it.ctx, &it.o); err != nil {
+		if !isIterateDone(err) {
+			return nil, fmt.Errorf("iterator next failed: %%w", err)
+		}
+		it.done = true
+	}
+	if len(it.o.Data) == 0 {
+		return nil, IterateDone
+	}
+	it.index = 1
+	return it.o.Data[0], nil
+}
+`, kind, item)
+}
+
+// genPairs writes the generated part of package pairs.
+func genPairs(path string) error {
+	g := &printer{}
+	g.header("pairs", "pairs")
+	g.p("import (")
+	for _, imp := range []string{"context", "time", "github.com/qsgo/qsgo/pkg/httpclient", ". github.com/qsgo/qsgo/types"} {
+		if strings.HasPrefix(imp, ". ") {
+			g.p(". %q", imp[2:])
+			continue
+		}
+		g.p("%q", imp)
+	}
+	g.p(")")
+	g.p("var (")
+	g.p("_ context.Context")
+	g.p("_ time.Duration")
+	g.p("_ *httpclient.Options")
+	g.p(")")
+	for _, pd := range globalPairs {
+		writePairFunc(g, pd.Name, pd.Type, pd.Description, "Pair")
+		if pd.Defaultable {
+			writePairFunc(g, "default_"+pd.Name, pd.Type, "is the default "+pd.Name+" of every operation accepting "+pd.Name, "Pair")
+		}
+	}
+	return g.write(path)
+}
+
+// writePairFunc writes With<Pascal>(v T) returning Pair{Key: name, Value: v}.
+func writePairFunc(g *printer, name, typ, desc, pairType string) {
+	P := pascal(name)
+	g.p("// With%s returns the pair %q with value v.", P, name)
+	g.p("//")
+	g.p("// %s %s.", P, desc)
+	g.p("func With%s(v %s) (p %s) {", P, typ, pairType)
+	g.p("return %s{Key: %q, Value: v}", pairType, name)
+	g.p("}")
+}

@@ -1,0 +1,213 @@
+package services
+
+import (
+	"fmt"
+
+	"github.com/qsgo/qsgo/types"
+)
+
+// InternalError marks errors produced by go-storage and its services
+// themselves (error codes, contextual errors), as opposed to errors of an SDK.
+type InternalError interface {
+	IsInternalError()
+}
+
+// errorCode is the comparable type of the error codes: two codes with equal
+// text are equal.
+type errorCode struct {
+	s string
+}
+
+// Error returns the text of the code.
+func (e errorCode) Error() string { return e.s }
+
+// IsInternalError marks the code as an InternalError.
+func (e errorCode) IsInternalError() {}
+
+// NewErrorCode returns the error code with the given text. Codes are values of
+// a comparable type, so two codes with equal text compare equal (==, errors.Is).
+func NewErrorCode(text string) error {
+	return errorCode{s: text}
+}
+
+// The error codes shared by every service. Test them with errors.Is.
+var (
+	// ErrUnexpected is an error no other code describes.
+	ErrUnexpected = NewErrorCode("unexpected")
+	// ErrCapabilityInsufficient means the service cannot do what was asked.
+	ErrCapabilityInsufficient = NewErrorCode("capability insufficient")
+	// ErrRestrictionDissatisfied means a requirement of the operation is not met.
+	ErrRestrictionDissatisfied = NewErrorCode("restriction dissatisfied")
+	// ErrObjectNotExist means the object does not exist.
+	ErrObjectNotExist = NewErrorCode("object not exist")
+	// ErrObjectModeInvalid means the object does not have the mode the operation needs.
+	ErrObjectModeInvalid = NewErrorCode("object mode invalid")
+	// ErrPermissionDenied means the credential may not do the operation.
+	ErrPermissionDenied = NewErrorCode("permission denied")
+	// ErrListModeInvalid means the service does not support the list mode.
+	ErrListModeInvalid = NewErrorCode("list mode invalid")
+	// ErrServiceNotRegistered means no service is registered with the type.
+	ErrServiceNotRegistered = NewErrorCode("service not registered")
+	// ErrServiceInternal means the service failed internally; retrying may help (GSP-127).
+	ErrServiceInternal = NewErrorCode("service internal")
+	// ErrRequestThrottled means the service throttled the request; retrying later may help (GSP-127).
+	ErrRequestThrottled = NewErrorCode("request throttled")
+)
+
+// ErrConnectionStringInvalid means a connection string does not follow the
+// grammar or names an unknown pair or an invalid value.
+var ErrConnectionStringInvalid = NewErrorCode("connection string is invalid")
+
+// InitError is the error of a service constructor.
+type InitError struct {
+	Op    string // "new_servicer" or "new_storager"
+	Type  string // the service type
+	Err   error
+	Pairs []types.Pair
+}
+
+// Error returns "<Type> <Op>: <Pairs>: <Err>".
+func (e InitError) Error() string {
+	return fmt.Sprintf("%s %s: %v: %s", e.Type, e.Op, e.Pairs, errString(e.Err))
+}
+
+// Unwrap returns Err.
+func (e InitError) Unwrap() error { return e.Err }
+
+// ServiceError is the error of a Servicer operation.
+type ServiceError struct {
+	Op  string
+	Err error
+	types.Servicer
+	Name string // the storage name, or "" when the operation has none
+}
+
+// Error returns "<Op>: <Servicer>: <Err>", or "<Op>: <Servicer>, <Name>: <Err>"
+// when Name is set.
+func (e ServiceError) Error() string {
+	if e.Name == "" {
+		return fmt.Sprintf("%s: %s: %s", e.Op, describe(e.Servicer), errString(e.Err))
+	}
+	return fmt.Sprintf("%s: %s, %s: %s", e.Op, describe(e.Servicer), e.Name, errString(e.Err))
+}
+
+// Unwrap returns Err.
+func (e ServiceError) Unwrap() error { return e.Err }
+
+// StorageError is the error of a Storager operation.
+type StorageError struct {
+	Op  string
+	Err error
+	types.Storager
+	Path []string // the string parameters of the call, nil for ops on an *Object
+}
+
+// Error returns "<Op>: <Storager>: <Err>", or "<Op>: <Storager>, <Path>: <Err>"
+// when Path is set.
+func (e StorageError) Error() string {
+	if e.Path == nil {
+		return fmt.Sprintf("%s: %s: %s", e.Op, describe(e.Storager), errString(e.Err))
+	}
+	return fmt.Sprintf("%s: %s, %s: %s", e.Op, describe(e.Storager), e.Path, errString(e.Err))
+}
+
+// Unwrap returns Err.
+func (e StorageError) Unwrap() error { return e.Err }
+
+// describe formats a servicer or storager with %s without panicking on a nil one.
+func describe(v fmt.Stringer) string {
+	if v == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("%s", v)
+}
+
+// errString formats an error without panicking on nil.
+func errString(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
+
+// MetadataUnrecognizedError means the service does not know a metadata key.
+type MetadataUnrecognizedError struct {
+	Key   string
+	Value interface{}
+}
+
+// Error returns "metadata unrecognized, <Key>, <Value>: capability insufficient".
+func (e MetadataUnrecognizedError) Error() string {
+	return fmt.Sprintf("metadata unrecognized, %s, %v: %s", e.Key, e.Value, ErrCapabilityInsufficient)
+}
+
+// Unwrap returns ErrCapabilityInsufficient.
+func (e MetadataUnrecognizedError) Unwrap() error { return ErrCapabilityInsufficient }
+
+// IsInternalError marks the error as an InternalError.
+func (e MetadataUnrecognizedError) IsInternalError() {}
+
+// PairUnsupportedError means the operation does not support the pair.
+type PairUnsupportedError struct {
+	Pair types.Pair
+}
+
+// Error returns "pair unsupported, <Pair>: capability insufficient".
+func (e PairUnsupportedError) Error() string {
+	return fmt.Sprintf("pair unsupported, %s: %s", e.Pair, ErrCapabilityInsufficient)
+}
+
+// Unwrap returns ErrCapabilityInsufficient.
+func (e PairUnsupportedError) Unwrap() error { return ErrCapabilityInsufficient }
+
+// IsInternalError marks the error as an InternalError.
+func (e PairUnsupportedError) IsInternalError() {}
+
+// PairRequiredError means required pairs are missing.
+type PairRequiredError struct {
+	Keys []string
+}
+
+// Error returns "pair required, <Keys>: restriction dissatisfied".
+func (e PairRequiredError) Error() string {
+	return fmt.Sprintf("pair required, %v: %s", e.Keys, ErrRestrictionDissatisfied)
+}
+
+// Unwrap returns ErrRestrictionDissatisfied.
+func (e PairRequiredError) Unwrap() error { return ErrRestrictionDissatisfied }
+
+// IsInternalError marks the error as an InternalError.
+func (e PairRequiredError) IsInternalError() {}
+
+// ObjectModeInvalidError means the object lacks the mode the operation needs.
+type ObjectModeInvalidError struct {
+	Expected types.ObjectMode
+	Actual   types.ObjectMode
+}
+
+// Error returns "object mode invalid, expected <Expected>, actual <Actual>".
+func (e ObjectModeInvalidError) Error() string {
+	return fmt.Sprintf("object mode invalid, expected %s, actual %s", e.Expected, e.Actual)
+}
+
+// Unwrap returns ErrObjectModeInvalid.
+func (e ObjectModeInvalidError) Unwrap() error { return ErrObjectModeInvalid }
+
+// IsInternalError marks the error as an InternalError.
+func (e ObjectModeInvalidError) IsInternalError() {}
+
+// ListModeInvalidError means the service does not support the list mode.
+type ListModeInvalidError struct {
+	Actual types.ListMode
+}
+
+// Error returns "list mode invalid, actual <Actual>".
+func (e ListModeInvalidError) Error() string {
+	return fmt.Sprintf("list mode invalid, actual %s", e.Actual)
+}
+
+// Unwrap returns ErrListModeInvalid.
+func (e ListModeInvalidError) Unwrap() error { return ErrListModeInvalid }
+
+// IsInternalError marks the error as an InternalError.
+func (e ListModeInvalidError) IsInternalError() {}

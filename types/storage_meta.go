@@ -1,0 +1,6 @@
+package types
+
+// NewStorageMeta returns an empty StorageMeta.
+func NewStorageMeta() *StorageMeta {
+	return &StorageMeta{}
+}
