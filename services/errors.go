@@ -2,6 +2,7 @@ package services
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/qsgo/qsgo/types"
 )
@@ -66,9 +67,34 @@ type InitError struct {
 	Pairs []types.Pair
 }
 
-// Error returns "<Type> <Op>: <Pairs>: <Err>".
+// Error returns "<Type> <Op>: <Pairs>: <Err>". Values of pairs that may hold
+// secrets (credential, and keys containing "secret", "password", "signature"
+// or ending in "key") are shown as "***": unlike go-storage, qsgo never puts
+// secrets into error messages. The Pairs field itself is unchanged.
 func (e InitError) Error() string {
-	return fmt.Sprintf("%s %s: %v: %s", e.Type, e.Op, e.Pairs, errString(e.Err))
+	return fmt.Sprintf("%s %s: %v: %s", e.Type, e.Op, redactPairs(e.Pairs), errString(e.Err))
+}
+
+// redactPairs returns ps with the values of secret-bearing pairs replaced.
+func redactPairs(ps []types.Pair) []types.Pair {
+	if ps == nil {
+		return nil
+	}
+	out := make([]types.Pair, len(ps))
+	for i, p := range ps {
+		out[i] = p
+		if isSecretKey(p.Key) {
+			out[i].Value = "***"
+		}
+	}
+	return out
+}
+
+// isSecretKey reports whether a pair key may carry a secret value.
+func isSecretKey(key string) bool {
+	k := strings.ToLower(key)
+	return k == "credential" || strings.HasSuffix(k, "key") || strings.Contains(k, "secret") ||
+		strings.Contains(k, "password") || strings.Contains(k, "signature")
 }
 
 // Unwrap returns Err.

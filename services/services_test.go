@@ -168,3 +168,18 @@ func TestErrorStructs(t *testing.T) {
 		t.Fatal("errors.As StorageError failed")
 	}
 }
+
+func TestInitErrorRedactsSecrets(t *testing.T) {
+	e := InitError{Op: "new_storager", Type: "x", Err: ErrUnexpected, Pairs: []types.Pair{
+		{Key: "credential", Value: "hmac:AK:SECRETSK"}, {Key: "encryption_customer_key", Value: []byte("KEYBYTES")},
+		{Key: "name", Value: "bucket"},
+	}}
+	msg := e.Error()
+	if strings.Contains(msg, "SECRETSK") || strings.Contains(msg, "KEYBYTES") || !strings.Contains(msg, "name: bucket") ||
+		msg != "x new_storager: [credential: *** encryption_customer_key: *** name: bucket]: unexpected" {
+		t.Fatalf("message %q", msg)
+	}
+	if e.Pairs[0].Value != "hmac:AK:SECRETSK" {
+		t.Fatal("Pairs field changed")
+	}
+}
