@@ -27,20 +27,20 @@ const minimal = `{"name": "x", "storage": {}}`
 
 func TestDefinitionErrors(t *testing.T) {
 	cases := map[string]string{
-		`{"name": "x"}`: "storage namespace is required",
-		`{"name": "X", "storage": {}}`: "lower-case identifier",
+		`{"name": "x"}`:                            "storage namespace is required",
+		`{"name": "X", "storage": {}}`:             "lower-case identifier",
 		`{"name": "x", "storage": {}, "bogus": 1}`: "unknown field",
-		`{"name": "x", "pairs": [{"name": "size", "type": "int64"}], "storage": {}}`: "already a global pair",
-		`{"name": "x", "pairs": [{"name": "a"}], "storage": {}}`: "type missing",
-		`{"name": "x", "pairs": [{"name": "enable_a", "type": "bool"}], "storage": {}}`: "generated",
-		`{"name": "x", "storage": {"implement": ["Servicer"]}}`: "not an optional storage interface",
-		`{"name": "x", "storage": {"implement": ["Nope"]}}`: "not an optional storage interface",
-		`{"name": "x", "storage": {"ops": {"copy": {}}}}`: "not an operation",
-		`{"name": "x", "storage": {"ops": {"read": {"optional": ["nope"]}}}}`: "unknown pair",
-		`{"name": "x", "storage": {"ops": {"read": {"optional": ["size", "size"]}}}}`: "listed twice",
-		`{"name": "x", "storage": {"new": {"optional": ["storage_features"]}}}`: "always accepted",
+		`{"name": "x", "pairs": [{"name": "size", "type": "int64"}], "storage": {}}`:                               "already a global pair",
+		`{"name": "x", "pairs": [{"name": "a"}], "storage": {}}`:                                                   "type missing",
+		`{"name": "x", "pairs": [{"name": "enable_a", "type": "bool"}], "storage": {}}`:                            "generated",
+		`{"name": "x", "storage": {"implement": ["Servicer"]}}`:                                                    "not an optional storage interface",
+		`{"name": "x", "storage": {"implement": ["Nope"]}}`:                                                        "not an optional storage interface",
+		`{"name": "x", "storage": {"ops": {"copy": {}}}}`:                                                          "not an operation",
+		`{"name": "x", "storage": {"ops": {"read": {"optional": ["nope"]}}}}`:                                      "unknown pair",
+		`{"name": "x", "storage": {"ops": {"read": {"optional": ["size", "size"]}}}}`:                              "listed twice",
+		`{"name": "x", "storage": {"new": {"optional": ["storage_features"]}}}`:                                    "always accepted",
 		`{"name": "x", "storage": {"implement": ["Appender"], "ops": {"write_append": {"object_mode": "weird"}}}}`: "unknown object_mode",
-		`{"name": "x", "storage": {"features": [{"name": "A b"}]}}`: "feature",
+		`{"name": "x", "storage": {"features": [{"name": "A b"}]}}`:                                                "feature",
 	}
 	for in, want := range cases {
 		_, err := parseServiceDef([]byte(in))
