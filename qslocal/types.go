@@ -1,0 +1,140 @@
+package qslocal
+
+// JSON bodies, written from the swagger specs (qingstor-api-specs 2016-01-06)
+// independently of the client's structs, so a client bug cannot hide behind
+// shared definitions.
+
+// bucketJSON is the swagger "bucket" definition.
+type bucketJSON struct {
+	Name     string `json:"name"`
+	Location string `json:"location"`
+	URL      string `json:"url"`
+	Created  string `json:"created"`
+}
+
+type listBucketsJSON struct {
+	Count   int          `json:"count"`
+	Buckets []bucketJSON `json:"buckets"`
+}
+
+type locationJSON struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Endpoint string `json:"endpoint"`
+}
+
+type listLocationsJSON struct {
+	Locations []locationJSON `json:"locations"`
+}
+
+type ownerJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// keyJSON is the swagger "key" definition.
+type keyJSON struct {
+	Key          string `json:"key"`
+	Size         int64  `json:"size"`
+	ETag         string `json:"etag"`
+	MimeType     string `json:"mime_type"`
+	Created      string `json:"created"`
+	Modified     int64  `json:"modified"`
+	Encrypted    bool   `json:"encrypted"`
+	StorageClass string `json:"storage_class"`
+}
+
+type listObjectsJSON struct {
+	Name           string    `json:"name"`
+	Owner          ownerJSON `json:"owner"`
+	Prefix         string    `json:"prefix"`
+	Delimiter      string    `json:"delimiter"`
+	Limit          int       `json:"limit"`
+	Marker         string    `json:"marker"`
+	NextMarker     string    `json:"next_marker"`
+	HasMore        bool      `json:"has_more"`
+	Keys           []keyJSON `json:"keys"`
+	CommonPrefixes []string  `json:"common_prefixes"`
+}
+
+type uploadJSON struct {
+	Key      string `json:"key"`
+	UploadID string `json:"upload_id"`
+	Created  string `json:"created"`
+}
+
+type listUploadsJSON struct {
+	Name               string       `json:"name"`
+	Prefix             string       `json:"prefix"`
+	Delimiter          string       `json:"delimiter"`
+	Limit              int          `json:"limit"`
+	Marker             string       `json:"marker"`
+	KeyMarker          string       `json:"key_marker"`
+	UploadIDMarker     string       `json:"upload_id_marker"`
+	NextKeyMarker      string       `json:"next_key_marker"`
+	NextUploadIDMarker string       `json:"next_upload_id_marker"`
+	HasMore            bool         `json:"has_more"`
+	Uploads            []uploadJSON `json:"uploads"`
+	CommonPrefixes     []string     `json:"common_prefixes"`
+}
+
+type bucketStatsJSON struct {
+	Count    int64  `json:"count"`
+	Size     int64  `json:"size"`
+	Location string `json:"location"`
+	Name     string `json:"name"`
+	URL      string `json:"url"`
+	Status   string `json:"status"`
+	Created  string `json:"created"`
+}
+
+type deleteKeyJSON struct {
+	Key string `json:"key"`
+}
+
+type deleteMultipleRequest struct {
+	Objects []deleteKeyJSON `json:"objects"`
+	Quiet   bool            `json:"quiet"`
+}
+
+type deleteErrorJSON struct {
+	Key     string `json:"key"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+type deleteMultipleJSON struct {
+	Deleted []deleteKeyJSON   `json:"deleted,omitempty"`
+	Errors  []deleteErrorJSON `json:"errors"`
+}
+
+type initiateJSON struct {
+	Bucket   string `json:"bucket"`
+	Key      string `json:"key"`
+	UploadID string `json:"upload_id"`
+}
+
+// objectPartJSON is the swagger "object_part" definition.
+type objectPartJSON struct {
+	PartNumber int    `json:"part_number"`
+	Size       int64  `json:"size"`
+	ETag       string `json:"etag"`
+	Created    string `json:"created"`
+}
+
+type listPartsJSON struct {
+	Count       int              `json:"count"`
+	ObjectParts []objectPartJSON `json:"object_parts"`
+}
+
+// completePartJSON is one entry of the Complete request; etag and size are
+// optional (the SDK's upload client sends only part_number).
+type completePartJSON struct {
+	PartNumber *int   `json:"part_number"`
+	ETag       string `json:"etag"`
+	Size       *int64 `json:"size"`
+}
+
+type completeRequest struct {
+	ObjectParts []completePartJSON `json:"object_parts"`
+}
