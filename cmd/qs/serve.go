@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/qsgo/qsgo/qslocal"
+	"github.com/spf13/cobra"
+)
+
+func init() { subcommands = append(subcommands, newServeCmd) }
+
+// serveFlags are the flags of "qs serve".
+type serveFlags struct {
+	addr, data, zone, baseDomain string
+	accessKeyID, secretAccessKey string
+	credentialsFile              string
+	logLevel                     string
+}
+
+func newServeCmd() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run a local QingStor-compatible server (qslocal)",
+		Long: `Run qslocal, a local QingStor-compatible object storage server.
+
+Keys come from --access-key-id/--secret-access-key, else from
+QINGSTOR_ACCESS_KEY_ID/QINGSTOR_SECRET_ACCESS_KEY, else from --credentials
+(a YAML file: ~/.qingstor/config.yaml style, or a "credentials:" list of
+access_key_id/secret_access_key pairs); with none of these a key pair is
+generated and printed. The server is ready when it prints its endpoint.
+SIGINT or SIGTERM stops it gracefully.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:9000", "listen address (host:port)")
+	fl.StringVar(&f.data, "data", defaultDataDir(), "data directory (metadata and object files)")
+	fl.StringVar(&f.zone, "zone", qslocal.DefaultZone, "zone of the buckets this server holds")
+	fl.StringVar(&f.baseDomain, "base-domain", qslocal.DefaultBaseDomain, "base domain for zone and virtual-host style host names")
+	fl.StringVar(&f.accessKeyID, "access-key-id", "", "access key id (default: $QINGSTOR_ACCESS_KEY_ID, or generated)")
+	fl.StringVar(&f.secretAccessKey, "secret-access-key", "", "secret access key (default: $QINGSTOR_SECRET_ACCESS_KEY, or generated)")
+	fl.StringVar(&f.credentialsFile, "credentials", "", "YAML file with access keys")
+	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	return cmd
+}
+
+// defaultDataDir is $XDG_DATA_HOME/qsgo/qslocal, else ~/.local/share/qsgo/qslocal.
+func defaultDataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "qsgo", "qslocal")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "share", "qsgo", "qslocal")
+	}
+	return filepath.Join(os.TempDir(), "qsgo-qslocal")
+}
+
+// serveCredentials picks the keys: flags, then environment, then file,
+// then a generated pair.
+func serveCredentials(f serveFlags) (map[string]string, error) {
+	ak, sk := f.accessKeyID, f.secretAccessKey
+	if ak == "" && sk == "" {
+		ak, sk = os.Getenv("QINGSTOR_ACCESS_KEY_ID"), os.Getenv("QINGSTOR_SECRET_ACCESS_KEY")
+	}
+	if (ak == "") != (sk == "") {
+		return nil, errors.New("qs serve: give both the access key id and the secret access key, or neither")
+	}
+	creds := map[string]string{}
+	if f.credentialsFile != "" {
+		m, err := qslocal.LoadCredentialsFile(f.credentialsFile)
+		if err != nil {
+			return nil, err
+		}
+		creds = m
+	}
+	if ak != "" {
+		creds[ak] = sk
+	}
+	if len(creds) == 0 {
+		ak, sk = qslocal.GenerateCredentials()
+		creds[ak] = sk
+	}
+	return creds, nil
+}
+
+func runServe(ctx context.Context, stdout, stderr io.Writer, f serveFlags) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
+		return fmt.Errorf("qs serve: --log-level: %w", err)
+	}
+	creds, err := serveCredentials(f)
+	if err != nil {
+		return err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	rn, err := qslocal.Start(ctx, qslocal.Options{Addr: f.addr, DataDir: f.data, Zone: f.zone,
+		BaseDomain: f.baseDomain, Credentials: creds, Logger: logger})
+	if err != nil {
+		return err
+	}
+	printBanner(stdout, rn, f.data)
+	logger.Info("qslocal ready", "endpoint", rn.Endpoint, "access_key_id", rn.AccessKeyID, "zone", rn.Zone, "data", f.data)
+	<-ctx.Done()
+	logger.Info("qslocal shutting down")
+	err = rn.Wait()
+	if err != nil {
+		return fmt.Errorf("qs serve: %w", err)
+	}
+	return nil
+}
+
+// printBanner prints what a client needs: endpoint, key, a connection
+// string and the ~/.qingstor/config.yaml lines. The secret is printed to
+// stdout on purpose (it is the user's own local server); it never goes to
+// the log.
+func printBanner(w io.Writer, rn *qslocal.Running, data string) {
+	hostport := net.JoinHostPort(rn.Host, fmt.Sprint(rn.Port))
+	fmt.Fprintf(w, "qslocal is serving QingStor at %s (zone %s, data in %s)\n\n", rn.Endpoint, rn.Zone, data)
+	fmt.Fprintf(w, "access key id:     %s\nsecret access key: %s\n\n", rn.AccessKeyID, rn.SecretAccessKey)
+	fmt.Fprintf(w, "connection string (put a bucket name after qingstor://, e.g. qingstor://mybucket/?...):\n")
+	fmt.Fprintf(w, "  qingstor://?credential=hmac:%s:%s&endpoint=http:%s\n\n", rn.AccessKeyID, rn.SecretAccessKey, hostport)
+	fmt.Fprintf(w, "~/.qingstor/config.yaml:\n")
+	fmt.Fprintf(w, "  access_key_id: '%s'\n  secret_access_key: '%s'\n  host: '%s'\n  port: %d\n  protocol: 'http'\n  connection_retries: 3\n\n",
+		rn.AccessKeyID, rn.SecretAccessKey, rn.Host, rn.Port)
+	fmt.Fprintf(w, "ready; press Ctrl-C to stop\n")
+}
