@@ -1,0 +1,158 @@
+package qsapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/qsgo/qsgo/qsapi/sign"
+)
+
+func mustNew(t *testing.T, o Options) *Client {
+	t.Helper()
+	c, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestNewValidates(t *testing.T) {
+	bad := []Options{
+		{Protocol: "ftp"},
+		{Host: "http://qingstor.com"},
+		{Host: "qingstor.com/x"},
+		{Host: "qingstor.com:443"},
+		{Port: 70000},
+		{Port: -1},
+		{Zone: "pek3a.evil"},
+	}
+	for _, o := range bad {
+		if _, err := New(o); !errors.Is(err, ErrInvalidOptions) {
+			t.Errorf("New(%+v) err = %v, want ErrInvalidOptions", o, err)
+		}
+	}
+	c := mustNew(t, Options{})
+	if c.protocol != "https" || c.host != "qingstor.com" || c.port != 443 {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if c := mustNew(t, Options{Protocol: "HTTP"}); c.port != 80 {
+		t.Fatalf("http default port %d", c.port)
+	}
+}
+
+func TestAddressing(t *testing.T) {
+	cases := []struct {
+		name      string
+		o         Options
+		req       Request
+		wantURL   string
+		wantCanon string
+	}{
+		{"path object", Options{Zone: "PEK3A"}, Request{Bucket: "bkt", Key: "a b/c+d"},
+			"https://pek3a.qingstor.com:443/bkt/a%20b/c%2Bd", "/bkt/a%20b/c%2Bd"},
+		{"path bucket", Options{Zone: "pek3a"}, Request{Bucket: "bkt"},
+			"https://pek3a.qingstor.com:443/bkt", "/bkt"},
+		{"service", Options{Zone: "pek3a"}, Request{},
+			"https://qingstor.com:443/", "/"},
+		{"vhost object", Options{Zone: "pek3a", VirtualHostStyle: true}, Request{Bucket: "bkt", Key: "k"},
+			"https://bkt.pek3a.qingstor.com:443/k", "/bkt/k"},
+		{"vhost bucket", Options{Zone: "pek3a", VirtualHostStyle: true}, Request{Bucket: "bkt", Query: []Param{{Key: "acl", Flag: true}}},
+			"https://bkt.pek3a.qingstor.com:443/?acl", "/bkt/"},
+		{"vhost service", Options{Zone: "pek3a", VirtualHostStyle: true}, Request{},
+			"https://qingstor.com:443/", "/"},
+		{"global detect", Options{Zone: "pek3a", VirtualHostStyle: true}, Request{Bucket: "bkt", Global: true},
+			"https://qingstor.com:443/bkt", "/bkt"},
+		{"ip no zone no vhost", Options{Protocol: "http", Host: "127.0.0.1", Port: 9000, Zone: "pek3a", VirtualHostStyle: true},
+			Request{Bucket: "bkt", Key: "k"}, "http://127.0.0.1:9000/bkt/k", "/bkt/k"},
+		{"ipv6", Options{Protocol: "http", Host: "::1", Port: 9000, Zone: "z"},
+			Request{Bucket: "bkt", Key: "k"}, "http://[::1]:9000/bkt/k", "/bkt/k"},
+		{"localhost", Options{Protocol: "http", Host: "localhost", Port: 9000, Zone: "pek3a", VirtualHostStyle: true},
+			Request{Bucket: "bkt", Key: "k"}, "http://localhost:9000/bkt/k", "/bkt/k"},
+		{"clean slashes", Options{}, Request{Bucket: "bkt", Key: "/a//b///c/"},
+			"https://qingstor.com:443/bkt/a/b/c/", "/bkt/a/b/c/"},
+		{"no cleaning", Options{DisableURICleaning: true}, Request{Bucket: "bkt", Key: "/a//b"},
+			"https://qingstor.com:443/bkt//a//b", "/bkt//a//b"},
+		{"unicode and reserved", Options{}, Request{Bucket: "bkt", Key: "中文?#%&=~"},
+			"https://qingstor.com:443/bkt/%E4%B8%AD%E6%96%87%3F%23%25%26=~", "/bkt/%E4%B8%AD%E6%96%87%3F%23%25%26=~"},
+		{"query order and flags", Options{}, Request{Bucket: "bkt", Key: "k", Query: []Param{{Key: "append", Flag: true}, {Key: "position", Value: "7"}}},
+			"https://qingstor.com:443/bkt/k?append&position=7", "/bkt/k"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := mustNew(t, tc.o)
+			r := tc.req
+			r.Op, r.Method = "Test", http.MethodGet
+			b, err := c.BuildRequest(context.Background(), &r, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := b.HTTP.URL.String(); got != tc.wantURL {
+				t.Errorf("URL %q, want %q", got, tc.wantURL)
+			}
+			if b.CanonicalURI != tc.wantCanon {
+				t.Errorf("canonical %q, want %q", b.CanonicalURI, tc.wantCanon)
+			}
+			// The server rebuilds the canonical URI from the decoded path
+			// (plus the bucket from Host in vhost style) and must agree.
+			bucket := ""
+			if c.useVhost(r.Bucket) && !r.Global {
+				bucket = r.Bucket
+			}
+			if got := sign.CanonicalURI(b.HTTP.URL.Path, bucket); got != b.CanonicalURI {
+				t.Errorf("server canonical %q != client %q", got, b.CanonicalURI)
+			}
+			if ua := b.HTTP.Header.Get("User-Agent"); !strings.HasPrefix(ua, "qsgo/"+Version) {
+				t.Errorf("User-Agent %q", ua)
+			}
+		})
+	}
+}
+
+func TestUserAgentAndAnonymous(t *testing.T) {
+	c := mustNew(t, Options{UserAgent: "myapp/1.2"})
+	b, err := c.BuildRequest(context.Background(), &Request{Op: "T", Method: "GET"}, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.HTTP.Header.Get("User-Agent"); got != "qsgo/"+Version+" myapp/1.2" {
+		t.Fatalf("User-Agent %q", got)
+	}
+	if b.HTTP.Header.Get("Authorization") != "" {
+		t.Fatal("anonymous client signed a request")
+	}
+	c = mustNew(t, Options{AccessKeyID: "AK", SecretAccessKey: "SK"})
+	b, _ = c.BuildRequest(context.Background(), &Request{Op: "T", Method: "GET"}, nil, 0)
+	if !strings.HasPrefix(b.HTTP.Header.Get("Authorization"), "QS AK:") || b.HTTP.Header.Get("Date") == "" {
+		t.Fatalf("signed headers %v", b.HTTP.Header)
+	}
+}
+
+func TestCustomHTTPClientNoRedirect(t *testing.T) {
+	s := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/elsewhere", http.StatusMovedPermanently)
+	})
+	hc := &http.Client{}
+	c := s.client(func(o *Options) { o.HTTPClient = hc })
+	if hc.CheckRedirect != nil {
+		t.Fatal("caller's client was modified")
+	}
+	_, err := c.HeadBucket(context.Background(), "bkt")
+	e, ok := AsError(err)
+	if !ok || e.StatusCode != http.StatusMovedPermanently {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(s.requests()); n != 1 {
+		t.Fatalf("%d requests: redirect followed", n)
+	}
+}
+
+func TestWithZone(t *testing.T) {
+	c := mustNew(t, Options{Zone: "pek3a"})
+	z := c.WithZone("SH1A")
+	if c.Zone() != "pek3a" || z.Zone() != "sh1a" || z.HTTPClient() != c.HTTPClient() {
+		t.Fatal("WithZone")
+	}
+}

@@ -1,0 +1,326 @@
+package qsapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"iter"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Multipart limits.
+const (
+	// MaxPartNumber is the highest part number; part numbers start at 0.
+	MaxPartNumber = 10000
+	// MinPartSize is the smallest size of every part but the last.
+	MinPartSize = 4 << 20
+	// MaxPartSize is the largest part.
+	MaxPartSize = 5 << 30
+)
+
+// InitiateMultipartUploadInput are the options of InitiateMultipartUpload.
+type InitiateMultipartUploadInput struct {
+	ContentType  string
+	StorageClass string
+	Metadata     map[string]string
+	// SSECKey encrypts the object; every part must then carry the same key.
+	SSECKey []byte
+}
+
+// InitiateMultipartUploadOutput is the result of InitiateMultipartUpload.
+type InitiateMultipartUploadOutput struct {
+	Bucket    string `json:"bucket"`
+	Key       string `json:"key"`
+	UploadID  string `json:"upload_id"`
+	RequestID string `json:"-"`
+}
+
+// InitiateMultipartUploadRequest returns the request InitiateMultipartUpload sends.
+func (c *Client) InitiateMultipartUploadRequest(bucket, key string, in *InitiateMultipartUploadInput) (*Request, error) {
+	const op = "InitiateMultipartUpload"
+	if err := checkObject(op, bucket, key); err != nil {
+		return nil, err
+	}
+	r := &Request{Op: op, Method: http.MethodPost, Bucket: bucket, Key: key}
+	r.addFlag("uploads")
+	if in == nil {
+		return r, nil
+	}
+	r.setHeader("Content-Type", in.ContentType)
+	r.setHeader("X-Qs-Storage-Class", in.StorageClass)
+	if err := setMetadata(r, in.Metadata); err != nil {
+		return nil, err
+	}
+	if err := setSSEC(r, sseHeaderPrefix, in.SSECKey); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// InitiateMultipartUpload starts a multipart upload of bucket/key (POST
+// /<bucket>/<key>?uploads, 200) and returns its upload id.
+func (c *Client) InitiateMultipartUpload(ctx context.Context, bucket, key string, in *InitiateMultipartUploadInput) (*InitiateMultipartUploadOutput, error) {
+	r, err := c.InitiateMultipartUploadRequest(bucket, key, in)
+	if err != nil {
+		return nil, err
+	}
+	out := &InitiateMultipartUploadOutput{}
+	resp, err := c.sendJSON(ctx, call{req: r, body: http.NoBody, ok: okOK}, out)
+	if err != nil {
+		return nil, err
+	}
+	if out.UploadID == "" {
+		return nil, &Error{Op: r.Op, StatusCode: resp.StatusCode, Code: "missing_upload_id",
+			Message: "response has no upload_id", RequestID: requestID(resp.Header)}
+	}
+	out.RequestID = requestID(resp.Header)
+	return out, nil
+}
+
+// UploadPartInput are the options of UploadPart.
+type UploadPartInput struct {
+	ContentLength int64
+	ContentMD5    []byte
+	// SSECKey must be the key given at initiation, if any.
+	SSECKey []byte
+	GetBody func() (io.ReadCloser, error)
+}
+
+// UploadPartOutput is the result of UploadPart.
+type UploadPartOutput struct {
+	ETag      string
+	RequestID string
+}
+
+func checkUpload(op, bucket, key, uploadID string) error {
+	if err := checkObject(op, bucket, key); err != nil {
+		return err
+	}
+	if uploadID == "" {
+		return invalidArg(op, "empty upload id")
+	}
+	return nil
+}
+
+// UploadPartRequest returns the request UploadPart sends.
+func (c *Client) UploadPartRequest(bucket, key, uploadID string, partNumber int, in *UploadPartInput) (*Request, error) {
+	const op = "UploadPart"
+	if err := checkUpload(op, bucket, key, uploadID); err != nil {
+		return nil, err
+	}
+	if partNumber < 0 || partNumber > MaxPartNumber {
+		return nil, invalidArg(op, "part number %d outside 0..%d", partNumber, MaxPartNumber)
+	}
+	r := &Request{Op: op, Method: http.MethodPut, Bucket: bucket, Key: key}
+	r.addQuery("part_number", strconv.Itoa(partNumber))
+	r.addQuery("upload_id", uploadID)
+	if in == nil {
+		return r, nil
+	}
+	if in.ContentLength < 0 || in.ContentLength > MaxPartSize {
+		return nil, invalidArg(op, "part size %d outside 0..%d", in.ContentLength, int64(MaxPartSize))
+	}
+	if err := setContentMD5(r, in.ContentMD5); err != nil {
+		return nil, err
+	}
+	if err := setSSEC(r, sseHeaderPrefix, in.SSECKey); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// UploadPart uploads body as part partNumber (0..10000) of the upload (PUT
+// /<bucket>/<key>?part_number=N&upload_id=ID, 201). Re-uploading a part
+// number replaces it.
+func (c *Client) UploadPart(ctx context.Context, bucket, key, uploadID string, partNumber int, body io.Reader, in *UploadPartInput) (*UploadPartOutput, error) {
+	if in == nil {
+		in = &UploadPartInput{}
+	}
+	r, err := c.UploadPartRequest(bucket, key, uploadID, partNumber, in)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.sendNoBody(ctx, call{req: r, body: body, size: in.ContentLength, getBody: in.GetBody, ok: okCreated})
+	if err != nil {
+		return nil, err
+	}
+	return &UploadPartOutput{ETag: resp.Header.Get("Etag"), RequestID: requestID(resp.Header)}, nil
+}
+
+// ListPartsInput pages through parts.
+type ListPartsInput struct {
+	// PartNumberMarker: the server returns parts with part_number >= marker
+	// (the inclusive reading, which qslocal implements and which keeps
+	// go-service-qingstor's offset paging working; the docs say "after").
+	PartNumberMarker int
+	// Limit is the page size (max 1000). 0 means unset.
+	Limit int
+}
+
+// PartInfo is one uploaded part.
+type PartInfo struct {
+	PartNumber int       `json:"part_number"`
+	Size       int64     `json:"size"`
+	ETag       string    `json:"etag"`
+	Created    time.Time `json:"created"`
+}
+
+// ListPartsOutput is one page of parts. Count is the server's count field
+// (the total number of parts of the upload).
+type ListPartsOutput struct {
+	Count     int        `json:"count"`
+	Parts     []PartInfo `json:"object_parts"`
+	RequestID string     `json:"-"`
+}
+
+// ListPartsRequest returns the request ListParts sends.
+func (c *Client) ListPartsRequest(bucket, key, uploadID string, in *ListPartsInput) (*Request, error) {
+	const op = "ListParts"
+	if err := checkUpload(op, bucket, key, uploadID); err != nil {
+		return nil, err
+	}
+	r := &Request{Op: op, Method: http.MethodGet, Bucket: bucket, Key: key}
+	if in != nil {
+		if in.Limit > 0 {
+			r.addQuery("limit", strconv.Itoa(in.Limit))
+		}
+		if in.PartNumberMarker > 0 {
+			r.addQuery("part_number_marker", strconv.Itoa(in.PartNumberMarker))
+		}
+	}
+	r.addQuery("upload_id", uploadID)
+	return r, nil
+}
+
+// ListParts returns one page of the parts of an upload (GET
+// /<bucket>/<key>?upload_id=ID, 200). An unknown upload is an *Error with
+// code upload_not_exists (IsNotFound, whether the status is 404 or 400).
+func (c *Client) ListParts(ctx context.Context, bucket, key, uploadID string, in *ListPartsInput) (*ListPartsOutput, error) {
+	r, err := c.ListPartsRequest(bucket, key, uploadID, in)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListPartsOutput{}
+	resp, err := c.sendJSON(ctx, call{req: r, ok: okOK}, out)
+	if err != nil {
+		return nil, err
+	}
+	out.RequestID = requestID(resp.Header)
+	return out, nil
+}
+
+// PartPages iterates over all parts of an upload. Because the server returns
+// parts with part_number >= marker, the next marker is the last part number
+// received plus one; the listing ends on an empty page or when a page's
+// parts do not advance the marker. The iteration stops after yielding an error.
+func (c *Client) PartPages(ctx context.Context, bucket, key, uploadID string, in ListPartsInput) iter.Seq2[*ListPartsOutput, error] {
+	return func(yield func(*ListPartsOutput, error) bool) {
+		for {
+			out, err := c.ListParts(ctx, bucket, key, uploadID, &in)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(out, nil) {
+				return
+			}
+			if len(out.Parts) == 0 {
+				return
+			}
+			next := out.Parts[len(out.Parts)-1].PartNumber + 1
+			if next <= in.PartNumberMarker || next > MaxPartNumber {
+				return
+			}
+			in.PartNumberMarker = next
+		}
+	}
+}
+
+// CompletedPart names one part of CompleteMultipartUpload. ETag is optional.
+type CompletedPart struct {
+	PartNumber int    `json:"part_number"`
+	ETag       string `json:"etag,omitempty"`
+}
+
+// CompleteMultipartUploadInput are the options of CompleteMultipartUpload.
+type CompleteMultipartUploadInput struct {
+	// ETag, when set, becomes the ETag of the object.
+	ETag    string
+	SSECKey []byte
+}
+
+// CompleteMultipartUploadRequest returns the request CompleteMultipartUpload
+// sends and its JSON body. A presigned Complete must send that body with the
+// returned Content-Type.
+func (c *Client) CompleteMultipartUploadRequest(bucket, key, uploadID string, parts []CompletedPart, in *CompleteMultipartUploadInput) (*Request, []byte, error) {
+	const op = "CompleteMultipartUpload"
+	if err := checkUpload(op, bucket, key, uploadID); err != nil {
+		return nil, nil, err
+	}
+	for i, p := range parts {
+		if p.PartNumber < 0 || p.PartNumber > MaxPartNumber {
+			return nil, nil, invalidArg(op, "part number %d outside 0..%d", p.PartNumber, MaxPartNumber)
+		}
+		if i > 0 && p.PartNumber <= parts[i-1].PartNumber {
+			return nil, nil, invalidArg(op, "parts must be in strictly increasing order")
+		}
+	}
+	data, err := json.Marshal(struct {
+		Parts []CompletedPart `json:"object_parts"`
+	}{parts})
+	if err != nil {
+		return nil, nil, invalidArg(op, "encode body: %v", err)
+	}
+	r := &Request{Op: op, Method: http.MethodPost, Bucket: bucket, Key: key}
+	r.addQuery("upload_id", uploadID)
+	r.setHeader("Content-Type", "application/json")
+	if in != nil {
+		r.setHeader("Etag", in.ETag)
+		if err := setSSEC(r, sseHeaderPrefix, in.SSECKey); err != nil {
+			return nil, nil, err
+		}
+	}
+	return r, data, nil
+}
+
+// CompleteMultipartUpload assembles the listed parts, in increasing part
+// number order, into the object (POST /<bucket>/<key>?upload_id=ID, 201).
+func (c *Client) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletedPart, in *CompleteMultipartUploadInput) (*PutObjectOutput, error) {
+	r, data, err := c.CompleteMultipartUploadRequest(bucket, key, uploadID, parts, in)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.sendNoBody(ctx, call{req: r, body: bytes.NewReader(data), size: int64(len(data)), ok: okCreated})
+	if err != nil {
+		return nil, err
+	}
+	return &PutObjectOutput{ETag: resp.Header.Get("Etag"), RequestID: requestID(resp.Header)}, nil
+}
+
+// AbortMultipartUploadRequest returns the request AbortMultipartUpload sends.
+func (c *Client) AbortMultipartUploadRequest(bucket, key, uploadID string) (*Request, error) {
+	const op = "AbortMultipartUpload"
+	if err := checkUpload(op, bucket, key, uploadID); err != nil {
+		return nil, err
+	}
+	r := &Request{Op: op, Method: http.MethodDelete, Bucket: bucket, Key: key}
+	r.addQuery("upload_id", uploadID)
+	return r, nil
+}
+
+// AbortMultipartUpload abandons an upload and its parts (DELETE
+// /<bucket>/<key>?upload_id=ID, 204). Aborting an unknown upload succeeds.
+func (c *Client) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) (*Result, error) {
+	r, err := c.AbortMultipartUploadRequest(bucket, key, uploadID)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.sendNoBody(ctx, call{req: r, ok: okNoContent})
+	if err != nil {
+		return nil, err
+	}
+	return &Result{RequestID: requestID(resp.Header)}, nil
+}
