@@ -104,3 +104,17 @@ func TestServiceGenerationIsDeterministicAndFormats(t *testing.T) {
 		t.Error("service code generated without a service namespace")
 	}
 }
+
+func TestQualifiers(t *testing.T) {
+	got := qualifiers("package x\nvar m = map[string]string{\"a\": \"time.Duration\"} // io.Reader\nfunc f() { _ = s.x.y; fmt.Println(strings.ToLower(\"\")) }\n")
+	for _, want := range []string{"fmt", "strings", "s"} {
+		if !got[want] {
+			t.Errorf("%s not found", want)
+		}
+	}
+	for _, not := range []string{"time", "io", "x"} {
+		if got[not] {
+			t.Errorf("%s found", not)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"go/scanner"
+	"go/token"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -321,10 +323,10 @@ func genService(d *serviceDef, pkg string) ([]byte, error) {
 	g.header(pkg, "service from service.json")
 	g.p("import (")
 	src := body.buf.String()
+	used := qualifiers(src)
 	std := []string{"context", "errors", "fmt", "io", "net/http", "strings", "time"}
 	for _, imp := range std {
-		short := imp[strings.LastIndex(imp, "/")+1:]
-		if regexp.MustCompile(`\b` + short + `\.`).MatchString(src) {
+		if used[imp[strings.LastIndex(imp, "/")+1:]] {
 			g.p("%q", imp)
 		}
 	}
@@ -332,10 +334,10 @@ func genService(d *serviceDef, pkg string) ([]byte, error) {
 	for _, imp := range d.Imports {
 		g.p("%q", imp)
 	}
-	if strings.Contains(src, "httpclient.") && !slices.Contains(d.Imports, "github.com/qsgo/qsgo/pkg/httpclient") {
+	if used["httpclient"] && !slices.Contains(d.Imports, "github.com/qsgo/qsgo/pkg/httpclient") {
 		g.p("%q", "github.com/qsgo/qsgo/pkg/httpclient")
 	}
-	if strings.Contains(src, "ps.") {
+	if used["ps"] {
 		g.p("ps %q", "github.com/qsgo/qsgo/pairs")
 	}
 	g.p("%q", "github.com/qsgo/qsgo/services")
@@ -743,4 +745,26 @@ func (s *svcGen) genOp(n *namespaceDef, kind nsKind, op operation) {
 	rewrite()
 	g.p("return s.%s(%s)", impl, strings.Join(append(append([]string{"ctx"}, args...), "opt"), ", "))
 	g.p("}")
+}
+
+// qualifiers returns the identifiers X used as X.Y (and not as a.X.Y) in Go
+// source, ignoring strings and comments: the packages the code uses.
+func qualifiers(src string) map[string]bool {
+	fset := token.NewFileSet()
+	file := fset.AddFile("generated.go", -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(file, []byte(src), nil, 0)
+	used := map[string]bool{}
+	var prev, prev2 token.Token
+	var prevLit string
+	for {
+		_, tok, lit := sc.Scan()
+		if tok == token.EOF {
+			return used
+		}
+		if tok == token.PERIOD && prev == token.IDENT && prev2 != token.PERIOD {
+			used[prevLit] = true
+		}
+		prev2, prev, prevLit = prev, tok, lit
+	}
 }
