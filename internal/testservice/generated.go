@@ -59,6 +59,11 @@ func WithEnableLoosePair() Pair { return Pair{Key: "enable_loose_pair", Value: t
 // EnableVirtualDir turns on the feature virtual_dir: simulates directories with marker objects.
 func WithEnableVirtualDir() Pair { return Pair{Key: "enable_virtual_dir", Value: true} }
 
+// WithEnableVirtualLink returns the pair "enable_virtual_link".
+//
+// EnableVirtualLink turns on the feature virtual_link: simulates symlinks with metadata.
+func WithEnableVirtualLink() Pair { return Pair{Key: "enable_virtual_link", Value: true} }
+
 // ObjectSystemMetadata is the system metadata of an object in this service.
 type ObjectSystemMetadata struct {
 	// StorageClass is the storage class of the object.
@@ -112,6 +117,7 @@ var pairMap = map[string]string{
 	"disable_uri_cleaning":  "bool",
 	"enable_loose_pair":     "bool",
 	"enable_virtual_dir":    "bool",
+	"enable_virtual_link":   "bool",
 	"endpoint":              "string",
 	"expire":                "time.Duration",
 	"http_client_options":   "*httpclient.Options",
@@ -481,6 +487,8 @@ type StorageFeatures struct {
 	LoosePair bool
 	// VirtualDir simulates directories with marker objects.
 	VirtualDir bool
+	// VirtualLink simulates symlinks with metadata.
+	VirtualLink bool
 }
 
 // DefaultStoragePairs are pairs appended, per operation, after the caller's pairs.
@@ -619,6 +627,7 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			result.HasStorageFeatures = true
 			result.StorageFeatures.LoosePair = result.StorageFeatures.LoosePair || x.LoosePair
 			result.StorageFeatures.VirtualDir = result.StorageFeatures.VirtualDir || x.VirtualDir
+			result.StorageFeatures.VirtualLink = result.StorageFeatures.VirtualLink || x.VirtualLink
 		case "default_storage_pairs":
 			x, ok := v.Value.(DefaultStoragePairs)
 			if !ok {
@@ -651,6 +660,13 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			}
 			result.HasStorageFeatures = true
 			result.StorageFeatures.VirtualDir = x
+		case "enable_virtual_link":
+			x, ok := v.Value.(bool)
+			if !ok {
+				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "bool")
+			}
+			result.HasStorageFeatures = true
+			result.StorageFeatures.VirtualLink = x
 		case "default_content_type":
 			x, ok := v.Value.(string)
 			if !ok {

@@ -16,6 +16,22 @@ import (
 	"github.com/qsgo/qsgo/types"
 )
 
+// ErrBucketBusy is a service-specific error code, declared the go-storage way.
+var ErrBucketBusy = services.NewErrorCode("bucket busy")
+
+// New returns the servicer and, when pairs name a storage, the storager.
+func New(pairs ...types.Pair) (types.Servicer, types.Storager, error) {
+	sv, err := NewServicer(pairs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := NewStorager(pairs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sv, st, nil
+}
+
 // Service holds named in-memory storages.
 type Service struct {
 	types.UnimplementedServicer
