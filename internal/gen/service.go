@@ -2,10 +2,10 @@ package main
 
 import (
 	"bytes"
-	"go/scanner"
-	"go/token"
 	"encoding/json"
 	"fmt"
+	"go/scanner"
+	"go/token"
 	"os"
 	"regexp"
 	"slices"
