@@ -120,10 +120,12 @@ func IsThrottling(err error) bool {
 	return ok && (e.StatusCode == http.StatusTooManyRequests || e.Code == CodeFetchThrottled)
 }
 
-// IsServerFault reports whether err is the server's fault (status 5xx).
+// IsServerFault reports whether err is the server's fault: status 5xx, or
+// the code internal_error or service_unavailable (also inside a 200).
 func IsServerFault(err error) bool {
 	e, ok := AsError(err)
-	return ok && e.StatusCode >= 500 && e.StatusCode <= 599
+	return ok && (e.StatusCode >= 500 && e.StatusCode <= 599 ||
+		e.Code == CodeInternalError || e.Code == CodeServiceUnavail)
 }
 
 // IsNotModified reports whether err is a 304 answer to a conditional GET or HEAD.

@@ -1,6 +1,7 @@
 package qsapi
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -46,6 +47,7 @@ func newStub(t *testing.T, handler http.HandlerFunc) *stub {
 	s := &stub{t: t}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec := seen{
 			Method: r.Method, Path: r.URL.Path, RawPath: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery,
 			Query: r.URL.Query(), Header: r.Header.Clone(), Body: body, Host: r.Host,
