@@ -49,6 +49,11 @@ func WithTimeout(v time.Duration) Pair { return Pair{Key: "timeout", Value: v} }
 // OnChunk is called with written chunks.
 func WithOnChunk(v func([]byte)) Pair { return Pair{Key: "on_chunk", Value: v} }
 
+// WithPartSize returns the pair "part_size".
+//
+// PartSize is the size of upload parts.
+func WithPartSize(v int64) Pair { return Pair{Key: "part_size", Value: v} }
+
 // WithEnableLoosePair returns the pair "enable_loose_pair".
 //
 // EnableLoosePair turns on the feature loose_pair: makes operations ignore pairs they do not support instead of failing with services.PairUnsupportedError.
@@ -130,6 +135,7 @@ var pairMap = map[string]string{
 	"object_mode":           "ObjectMode",
 	"offset":                "int64",
 	"on_chunk":              "func([]byte)",
+	"part_size":             "int64",
 	"secret_key":            "[]byte",
 	"service_features":      "ServiceFeatures",
 	"size":                  "int64",
@@ -551,6 +557,8 @@ type pairStorageNew struct {
 	SecretKey              []byte
 	HasDisableURICleaning  bool
 	DisableURICleaning     bool
+	HasPartSize            bool
+	PartSize               int64
 	HasStorageFeatures     bool
 	StorageFeatures        StorageFeatures
 	HasDefaultStoragePairs bool
@@ -619,6 +627,16 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			}
 			result.HasDisableURICleaning = true
 			result.DisableURICleaning = x
+		case "part_size":
+			if result.HasPartSize {
+				continue
+			}
+			x, ok := v.Value.(int64)
+			if !ok {
+				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "int64")
+			}
+			result.HasPartSize = true
+			result.PartSize = x
 		case "storage_features":
 			x, ok := v.Value.(StorageFeatures)
 			if !ok {

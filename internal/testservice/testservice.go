@@ -229,6 +229,7 @@ func (s *Storage) list(ctx context.Context, path string, opt pairStorageList) (*
 
 type noToken struct{}
 
+// ContinuationToken returns "": listings are a single page.
 func (noToken) ContinuationToken() string { return "" }
 
 func (s *Storage) metadata(opt pairStorageMetadata) *types.StorageMeta {

@@ -34,7 +34,7 @@ func TestRegistrationAndConnectionString(t *testing.T) {
 		t.Fatal("metadata")
 	}
 	// secret_key is []byte: unpadded base64 in connection strings.
-	newStore(t, "testservice://b?secret_key=AQID")
+	newStore(t, "testservice://b?secret_key=AQID&part_size=0x100000")
 	_, err := services.NewStoragerFromString("testservice://b?secret_key=AQID=")
 	if !errors.Is(err, services.ErrConnectionStringInvalid) {
 		t.Fatalf("padded base64: %v", err)
