@@ -61,6 +61,10 @@ type Options struct {
 	// Addr is the listen address used by Start ("127.0.0.1:9000" if empty;
 	// "127.0.0.1:0" picks a free port).
 	Addr string
+
+	// onDone, when set (tests), is called after each request with its
+	// method, key and error code ("" on success).
+	onDone func(method, key, code string)
 }
 
 // Server is the QingStor-compatible http.Handler. It is safe for
@@ -224,6 +228,13 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		"status", w.status, "bytes", w.n, "duration", s.now().Sub(start), "remote", r.RemoteAddr}
 	if err != nil {
 		attrs = append(attrs, "code", err.Code)
+	}
+	if s.opts.onDone != nil {
+		code := ""
+		if err != nil {
+			code = err.Code
+		}
+		s.opts.onDone(r.Method, q.key, code)
 	}
 	if err != nil && err.Status >= 500 {
 		s.log.Error("request", attrs...)
