@@ -178,9 +178,10 @@ type PairUnsupportedError struct {
 	Pair types.Pair
 }
 
-// Error returns "pair unsupported, <Pair>: capability insufficient".
+// Error returns "pair unsupported, <Pair>: capability insufficient"; the value
+// of a pair that may hold a secret (see InitError) is shown as "***".
 func (e PairUnsupportedError) Error() string {
-	return fmt.Sprintf("pair unsupported, %s: %s", e.Pair, ErrCapabilityInsufficient)
+	return fmt.Sprintf("pair unsupported, %s: %s", redactPairs([]types.Pair{e.Pair})[0], ErrCapabilityInsufficient)
 }
 
 // Unwrap returns ErrCapabilityInsufficient.

@@ -183,3 +183,10 @@ func TestInitErrorRedactsSecrets(t *testing.T) {
 		t.Fatal("Pairs field changed")
 	}
 }
+
+func TestPairUnsupportedErrorRedactsSecrets(t *testing.T) {
+	e := PairUnsupportedError{Pair: types.Pair{Key: "encryption_customer_key", Value: []byte("KEYBYTES")}}
+	if e.Error() != "pair unsupported, encryption_customer_key: ***: capability insufficient" {
+		t.Fatalf("message %q", e.Error())
+	}
+}
