@@ -16,6 +16,11 @@ import (
 // written to their writers; the context is checked between chunks.
 const chunkSize = 64 << 10
 
+// preallocMax bounds the buffer allocated up front for a write: sizes up to
+// it cost one allocation, larger ones grow as bytes arrive, so a claimed size
+// alone never allocates more than this.
+const preallocMax = 8 << 20
+
 // maxLinkHops bounds how many links Read and Copy follow.
 const maxLinkHops = 16
 
@@ -38,7 +43,7 @@ func readData(ctx context.Context, r io.Reader, size int64, cb func([]byte)) ([]
 		return nil, md5.Sum(nil), nil
 	}
 	h := md5.New()
-	data := make([]byte, 0, min(size, chunkSize))
+	data := make([]byte, 0, min(size, preallocMax))
 	for int64(len(data)) < size {
 		if err := ctx.Err(); err != nil {
 			return nil, sum, err

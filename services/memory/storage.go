@@ -76,7 +76,8 @@ func (s *Storage) String() string {
 // formatError wraps err as the services.StorageError of op on paths. Errors
 // of go-storage (services.InternalError or *pairs.Error anywhere in the
 // chain) and context errors keep their identity; anything else (a failing
-// reader or writer of the caller) becomes ErrUnexpected.
+// reader or writer of the caller) becomes ErrUnexpected, still wrapping the
+// cause: memory has no SDK whose errors must stay hidden.
 func (s *Storage) formatError(op string, err error, paths ...string) error {
 	if err == nil {
 		return nil
@@ -85,7 +86,7 @@ func (s *Storage) formatError(op string, err error, paths ...string) error {
 	var pe *pairs.Error
 	if !errors.As(err, &ie) && !errors.As(err, &pe) &&
 		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		err = fmt.Errorf("%w: %v", services.ErrUnexpected, err)
+		err = fmt.Errorf("%w: %w", services.ErrUnexpected, err)
 	}
 	return services.StorageError{Op: op, Err: err, Storager: s, Path: paths}
 }
