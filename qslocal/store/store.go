@@ -499,3 +499,29 @@ func (s *Store) MoveObject(srcBucket, srcKey, dstBucket, dstKey string, fn func(
 	s.removeBlobs(droppedBlobs(old, nu))
 	return nil
 }
+
+// PutObjects stores many objects in one transaction (bulk import and
+// benchmarks); like PutObject it replaces existing keys.
+func (s *Store) PutObjects(bucket string, objs []*Object) error {
+	var dropped []string
+	err := s.kv.Update(func(tx kvTx) error {
+		if tx.Get(tableBuckets, []byte(bucket)) == nil {
+			return ErrNoSuchBucket
+		}
+		for _, o := range objs {
+			old, err := getJSON[Object](tx, tableObjects, objKey(bucket, o.Key))
+			if err != nil {
+				return err
+			}
+			dropped = append(dropped, droppedBlobs(old, o)...)
+			if err := putJSON(tx, tableObjects, objKey(bucket, o.Key), o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		s.removeBlobs(dropped)
+	}
+	return err
+}

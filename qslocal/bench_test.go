@@ -1,0 +1,269 @@
+package qslocal
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/qsgo/qsgo/qsapi/sign"
+	"github.com/qsgo/qsgo/qslocal/store"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Benchmarks: qslocal on disk against a bare net/http handler that does the
+// least QingStor's semantics allow (PUT: body to a file while computing its
+// MD5, fsync, rename, ETag; GET: serve the file), in the same run.
+//
+//	go test -run '^$' -bench 'Object256MiB|List100k' -benchtime 4x ./qslocal/
+//
+// Compare the MB/s of the qslocal and bare sub-benchmarks.
+
+const benchSize = 256 << 20
+
+// repeatReader yields n bytes by repeating one random 1 MiB block, so the
+// client costs a memcpy and no memory grows with the object.
+type repeatReader struct {
+	block []byte
+	n     int64
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return 0, io.EOF
+	}
+	off := int(int64(len(r.block)) - r.n%int64(len(r.block)))
+	if off == len(r.block) {
+		off = 0
+	}
+	m := copy(p, r.block[off:])
+	if int64(m) > r.n {
+		m = int(r.n)
+	}
+	r.n -= int64(m)
+	return m, nil
+}
+
+var benchBlock = randBytes(1 << 20)
+
+// bareHandler is the baseline server.
+func bareHandler(dir string, sync bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := filepath.Join(dir, "obj")
+		switch r.Method {
+		case http.MethodPut:
+			f, err := os.CreateTemp(dir, "up-*")
+			if err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			h := md5.New()
+			_, err = io.Copy(io.MultiWriter(f, h), r.Body)
+			if err == nil && sync {
+				err = f.Sync()
+			}
+			f.Close()
+			if err == nil {
+				err = os.Rename(f.Name(), p)
+			}
+			if err != nil {
+				os.Remove(f.Name())
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			w.Header().Set("ETag", `"`+hex.EncodeToString(h.Sum(nil))+`"`)
+			w.WriteHeader(http.StatusCreated)
+		case http.MethodGet:
+			f, err := os.Open(p)
+			if err != nil {
+				http.Error(w, err.Error(), 404)
+				return
+			}
+			defer f.Close()
+			fi, _ := f.Stat()
+			w.Header().Set("Content-Length", strconv.FormatInt(fi.Size(), 10))
+			io.Copy(w, f)
+		}
+	})
+}
+
+type benchTarget struct {
+	name  string
+	url   string // object URL
+	sign  func(*http.Request)
+	close func()
+}
+
+func benchTargets(b *testing.B) []benchTarget {
+	ts := StartTest(b)
+	ts.CreateBucket("bkt-bench")
+	c := newTC(b, ts)
+	var out []benchTarget
+	out = append(out, benchTarget{name: "qslocal", url: ts.Endpoint + "/bkt-bench/obj", sign: func(r *http.Request) {
+		sign.SignRequest(r, c.ak, c.sk, canonical(r, ""))
+	}, close: func() {}})
+	for _, sync := range []bool{true, false} {
+		srv := httptest.NewServer(bareHandler(b.TempDir(), sync))
+		name := "bare-fsync"
+		if !sync {
+			name = "bare-nofsync"
+		}
+		out = append(out, benchTarget{name: name, url: srv.URL + "/bkt-bench/obj", sign: func(*http.Request) {}, close: srv.Close})
+	}
+	return out
+}
+
+func benchPut(b *testing.B, t benchTarget) {
+	r, _ := http.NewRequest("PUT", t.url, &repeatReader{block: benchBlock, n: benchSize})
+	r.ContentLength = benchSize
+	t.sign(r)
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		b.Fatalf("PUT status %d", resp.StatusCode)
+	}
+}
+
+func BenchmarkPutObject256MiB(b *testing.B) {
+	for _, t := range benchTargets(b) {
+		b.Run(t.name, func(b *testing.B) {
+			b.SetBytes(benchSize)
+			for i := 0; i < b.N; i++ {
+				benchPut(b, t)
+			}
+		})
+		t.close()
+	}
+}
+
+func BenchmarkGetObject256MiB(b *testing.B) {
+	for _, t := range benchTargets(b) {
+		benchPut(b, t)
+		b.Run(t.name, func(b *testing.B) {
+			b.SetBytes(benchSize)
+			for i := 0; i < b.N; i++ {
+				r, _ := http.NewRequest("GET", t.url, nil)
+				t.sign(r)
+				resp, err := http.DefaultClient.Do(r)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n, _ := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || n != benchSize {
+					b.Fatalf("GET status %d, %d bytes", resp.StatusCode, n)
+				}
+			}
+		})
+		t.close()
+	}
+}
+
+const listKeys = 100000
+
+func listKey(i int) string { return fmt.Sprintf("dir%03d/file-%07d.dat", i%100, i) }
+
+// BenchmarkList100k lists 100,000 keys in pages of 1,000 over HTTP
+// (keys/s), beside a bare bbolt cursor scan over the same records.
+func BenchmarkList100k(b *testing.B) {
+	ts := StartTest(b)
+	ts.CreateBucket("bkt-bench")
+	now := time.Now().UTC()
+	objs := make([]*store.Object, listKeys)
+	for i := range objs {
+		objs[i] = &store.Object{Key: listKey(i), Size: int64(i), ETag: `"d41d8cd98f00b204e9800998ecf8427e"`,
+			ContentType: "application/octet-stream", StorageClass: "STANDARD", Created: now, Modified: now}
+	}
+	if err := ts.Server.Store().PutObjects("bkt-bench", objs); err != nil {
+		b.Fatal(err)
+	}
+	c := newTC(b, ts)
+	b.Run("qslocal-http", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			marker, n := "", 0
+			for {
+				var lo listObjectsJSON
+				c.call("GET", "/bkt-bench", "limit=1000&marker="+qesc(marker), nil).want(b, 200, "").json(b, &lo)
+				n += len(lo.Keys)
+				if !lo.HasMore {
+					break
+				}
+				marker = lo.NextMarker
+			}
+			if n != listKeys {
+				b.Fatalf("listed %d keys", n)
+			}
+		}
+		b.ReportMetric(float64(listKeys*b.N)/b.Elapsed().Seconds(), "keys/s")
+	})
+	b.Run("qslocal-store", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			marker, n := "", 0
+			for {
+				page, err := ts.Server.Store().ListObjects("bkt-bench", "", "", marker, 1000)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n += len(page.Objects)
+				if !page.HasMore {
+					break
+				}
+				marker = page.NextMarker
+			}
+			if n != listKeys {
+				b.Fatalf("listed %d keys", n)
+			}
+		}
+		b.ReportMetric(float64(listKeys*b.N)/b.Elapsed().Seconds(), "keys/s")
+	})
+	// the same keys and JSON records in a plain bbolt file
+	db, err := bolt.Open(filepath.Join(b.TempDir(), "bare.db"), 0o600, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(func(tx *bolt.Tx) error {
+		bk, err := tx.CreateBucket([]byte("objects"))
+		if err != nil {
+			return err
+		}
+		for _, o := range objs {
+			v, _ := json.Marshal(o)
+			if err := bk.Put([]byte("bkt-bench\x00"+o.Key), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("bare-bbolt-cursor", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			n := 0
+			db.View(func(tx *bolt.Tx) error {
+				cur := tx.Bucket([]byte("objects")).Cursor()
+				for k, _ := cur.First(); k != nil; k, _ = cur.Next() {
+					n++
+				}
+				return nil
+			})
+			if n != listKeys {
+				b.Fatalf("scanned %d keys", n)
+			}
+		}
+		b.ReportMetric(float64(listKeys*b.N)/b.Elapsed().Seconds(), "keys/s")
+	})
+}
