@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/qsgo/qsgo/pairs"
@@ -24,7 +25,7 @@ func moverTransfer(m types.Mover) transfer {
 }
 
 // TestCopier checks types.Copier: Copy(src, dst) makes dst hold src's
-// content and size, leaves src as it was, overwrites an existing dst, and
+// content, size and content type, leaves src as it was, overwrites an existing dst, and
 // fails with ErrObjectNotExist (op "copy") when src is missing.
 func TestCopier(t *testing.T, store types.Storager) {
 	c, ok := store.(types.Copier)
@@ -34,8 +35,8 @@ func TestCopier(t *testing.T, store types.Storager) {
 	testTransfer(t, store, copierTransfer(c))
 }
 
-// TestMover checks types.Mover: Move(src, dst) makes dst hold src's content
-// and size and removes src (Stat src reports ErrObjectNotExist), overwrites
+// TestMover checks types.Mover: Move(src, dst) makes dst hold src's content,
+// size and content type and removes src (Stat src reports ErrObjectNotExist), overwrites
 // an existing dst, and fails with ErrObjectNotExist (op "move") when src is
 // missing.
 func TestMover(t *testing.T, store types.Storager) {
@@ -54,6 +55,27 @@ func testTransfer(t *testing.T, store types.Storager, tr transfer) {
 		e.write(src, p)
 		e.deleteLater(dst)
 		e.transfer(tr, src, dst, p)
+	})
+	t.Run("Metadata", func(t *testing.T) {
+		e := newEnv(t, store)
+		src, dst := e.name(), e.name()
+		p := e.small()
+		e.deleteLater(src)
+		e.deleteLater(dst)
+		if _, err := store.Write(src, p.reader(), p.size, pairs.WithContentType(testContentTypeValue)); err != nil {
+			if errors.Is(err, services.ErrCapabilityInsufficient) {
+				t.Skipf("the store does not accept content_type on Write: %v", err)
+			}
+			t.Fatalf("Write(%q, content_type): %v", src, err)
+		}
+		before := e.mustStat(src)
+		e.transfer(tr, src, dst, p)
+		after := e.mustStat(dst)
+		if want, ok := before.GetContentType(); ok {
+			if got, _ := after.GetContentType(); got != want {
+				t.Errorf("after %s: content type %q, want the source's %q", tr.op, got, want)
+			}
+		}
 	})
 	t.Run("ExistingDestination", func(t *testing.T) {
 		e := newEnv(t, store)

@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"errors"
 	"path"
 	"testing"
 
@@ -12,7 +13,8 @@ import (
 // TestStorager checks the basic contract every types.Storager keeps: String
 // and Metadata; Write and Read round trips for sizes 0, 1, small and large;
 // Read with offset and size (size 0 reads nothing); overwrites; io_callback
-// totals; nil and short and long readers; Create and Stat (ErrObjectNotExist
+// totals; nil and short and long readers; content_type kept by Write (for
+// stores accepting it); Create and Stat (ErrObjectNotExist
 // with a nil object when missing); idempotent, non-recursive Delete; List in
 // dir, prefix and default modes, with an empty directory ending at once with
 // the bare types.IterateDone; absolute and backslash paths; and errors
@@ -25,6 +27,7 @@ func TestStorager(t *testing.T, store types.Storager) {
 	t.Run("IoCallback", func(t *testing.T) { testIoCallback(newEnv(t, store)) })
 	t.Run("WriteReaders", func(t *testing.T) { testWriteReaders(newEnv(t, store)) })
 	t.Run("CreateStat", func(t *testing.T) { testCreateStat(newEnv(t, store)) })
+	t.Run("ContentType", func(t *testing.T) { testContentType(newEnv(t, store)) })
 	t.Run("Missing", func(t *testing.T) { testMissing(newEnv(t, store)) })
 	t.Run("Delete", func(t *testing.T) { testDelete(newEnv(t, store)) })
 	t.Run("List", func(t *testing.T) { testList(t, store) })
@@ -190,6 +193,29 @@ func testCreateStat(e *env) {
 	}
 	mustSize(e.t, o, p.size)
 }
+
+// testContentType checks that content_type given to Write is what Stat
+// reports, for stores accepting the pair.
+func testContentType(e *env) {
+	name := e.name()
+	e.deleteLater(name)
+	p := e.small()
+	_, err := e.store.Write(name, p.reader(), p.size, pairs.WithContentType(testContentTypeValue))
+	if errors.Is(err, services.ErrCapabilityInsufficient) {
+		e.t.Skipf("the store does not accept content_type on Write: %v", err)
+	}
+	if err != nil {
+		e.t.Fatalf("Write(%q, content_type): %v", name, err)
+	}
+	o := e.mustStat(name)
+	if ct, ok := o.GetContentType(); !ok || ct != testContentTypeValue {
+		e.t.Errorf("Stat(%q) content type %q (set %v), want %q", name, ct, ok, testContentTypeValue)
+	}
+	e.mustHold(name, p)
+}
+
+// testContentTypeValue is the media type the suite writes and expects back.
+const testContentTypeValue = "application/x-storagetest"
 
 func testMissing(e *env) {
 	name := e.name()
