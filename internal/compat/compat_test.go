@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/qsgo/qsgo/pairs"
 	"github.com/qsgo/qsgo/pkg/credential"
 	"github.com/qsgo/qsgo/pkg/endpoint"
+	"github.com/qsgo/qsgo/pkg/fswrap"
 	"github.com/qsgo/qsgo/pkg/headers"
 	"github.com/qsgo/qsgo/pkg/httpclient"
 	"github.com/qsgo/qsgo/pkg/iowrap"
@@ -396,6 +398,8 @@ var (
 // §5 utilities.
 var (
 	_ func() io.Reader                           = randbytes.NewRand
+	_                                            = randbytes.Rand{Source: nil}
+	_                                            = &Object{ID: "", Mode: 0, Path: ""}
 	_ func(*randbytes.Rand, []byte) (int, error) = (*randbytes.Rand).Read
 	_ func(*randbytes.Rand) int64                = (*randbytes.Rand).Int63
 	_ func(*randbytes.Rand, int64)               = (*randbytes.Rand).Seed
