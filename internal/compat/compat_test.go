@@ -444,6 +444,9 @@ var (
 	_ func(*httpclient.Conn, []byte) (int, error)                     = (*httpclient.Conn).Read
 	_ func(*httpclient.Conn, []byte) (int, error)                     = (*httpclient.Conn).Write
 
+	_ func(Storager) fs.FS           = fswrap.Fs
+	_ func(Storager) http.FileSystem = fswrap.HttpFs
+
 	_ string                    = headers.ContentLength + headers.ContentType + headers.ETag + headers.LastModified + headers.Location
 	_ func(int64, int64) string = headers.FormatRange
 )
