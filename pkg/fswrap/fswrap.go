@@ -152,9 +152,16 @@ func (i *info) Sys() any {
 
 type dirEntry struct{ info *info }
 
-func (e dirEntry) Name() string               { return e.info.name }
-func (e dirEntry) IsDir() bool                { return e.info.IsDir() }
-func (e dirEntry) Type() fs.FileMode          { return e.info.mode.Type() }
+// Name returns the base name of the entry.
+func (e dirEntry) Name() string { return e.info.name }
+
+// IsDir reports whether the entry is a directory.
+func (e dirEntry) IsDir() bool { return e.info.IsDir() }
+
+// Type returns the type bits of the entry.
+func (e dirEntry) Type() fs.FileMode { return e.info.mode.Type() }
+
+// Info returns the FileInfo of the entry.
 func (e dirEntry) Info() (fs.FileInfo, error) { return e.info, nil }
 
 // dir is an open directory.
@@ -166,14 +173,17 @@ type dir struct {
 	offset  int
 }
 
+// Stat returns the FileInfo of the directory.
 func (d *dir) Stat() (fs.FileInfo, error) {
 	return &info{name: path.Base(d.name), mode: fs.ModeDir | 0o555}, nil
 }
 
+// Read fails: a directory has no content.
 func (d *dir) Read([]byte) (int, error) {
 	return 0, &fs.PathError{Op: "read", Path: d.name, Err: errors.New("is a directory")}
 }
 
+// Close does nothing.
 func (d *dir) Close() error { return nil }
 
 // ReadDir returns the next n entries (all remaining ones when n <= 0).
@@ -212,6 +222,7 @@ type file struct {
 	closed bool
 }
 
+// Stat returns the FileInfo of the object, from the Stat done by Open.
 func (f *file) Stat() (fs.FileInfo, error) { return f.info, nil }
 
 // Read reads the next bytes of the object.
