@@ -1,10 +1,13 @@
 package qsapi
 
 import (
+	"context"
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/qsgo/qsgo/qsapi/sign"
+	"net"
 	"net/http"
 	"strconv"
 	"testing"
@@ -253,7 +256,11 @@ func TestDetectLocation(t *testing.T) {
 			w.WriteHeader(404)
 		}
 	})
-	c := s.client(func(o *Options) { o.VirtualHostStyle = true })
+	// A named host (zones and vhost apply) dialled to the stub.
+	c := s.client(func(o *Options) {
+		o.Host, o.VirtualHostStyle = "qingstor.test", true
+		o.HTTPClient = &http.Client{Transport: dialTo(s.srv.Listener.Addr().String())}
+	})
 	for bucket, want := range map[string]string{"bkt": "sh1a", "local": "pek3b"} {
 		zone, err := c.DetectLocation(ctx, bucket)
 		if err != nil || zone != want {
@@ -267,7 +274,63 @@ func TestDetectLocation(t *testing.T) {
 	if !IsNotFound(err) {
 		t.Fatalf("missing: %v", err)
 	}
-	if r := s.last(); r.Host != s.srv.Listener.Addr().String() {
-		t.Fatalf("host %q", r.Host)
+	if r := s.last(); r.Host != "qingstor.test:"+port(s) || r.Path != "/missing" || r.Header.Get("Authorization") != "" {
+		t.Fatalf("host %q path %q", r.Host, r.Path)
 	}
+	// An IP endpoint has no zone hosts: nothing is sent.
+	n := len(s.requests())
+	zone, err := s.client().DetectLocation(ctx, "bkt")
+	if err != nil || zone != "pek3a" || len(s.requests()) != n {
+		t.Fatalf("ip endpoint: %q %v", zone, err)
+	}
+}
+
+func TestNamedHostZoneAndVhost(t *testing.T) {
+	s := newStub(t, func(w http.ResponseWriter, r *http.Request) { jsonReply(w, 200, `{"count":0}`) })
+	mk := func(vhost bool) *Client {
+		return s.client(func(o *Options) {
+			o.Host, o.VirtualHostStyle = "qingstor.test", vhost
+			o.HTTPClient = &http.Client{Transport: dialTo(s.srv.Listener.Addr().String())}
+		})
+	}
+	if _, err := mk(false).HeadObject(ctx, "bkt", "a/b", nil); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.last(); r.Host != "pek3a.qingstor.test:"+port(s) || r.Path != "/bkt/a/b" || !r.SigOK {
+		t.Fatalf("%+v", r)
+	}
+	if _, err := mk(true).HeadObject(ctx, "bkt", "a/b", nil); err != nil {
+		t.Fatal(err)
+	}
+	r := s.last()
+	if r.Host != "bkt.pek3a.qingstor.test:"+port(s) || r.Path != "/a/b" || r.SigOK {
+		t.Fatalf("%+v", r)
+	}
+	// The stub's SigOK check is path style; a vhost request verifies with the
+	// bucket-prefixed canonical URI instead.
+	req, _ := http.NewRequest(r.Method, "http://"+r.Host+r.RawPath, nil)
+	req.Header = r.Header
+	want := sign.Signature(testSK, sign.StringToSign(req, sign.CanonicalURI(req.URL.Path, "bkt")))
+	if _, sig, _ := sign.ParseAuthorization(r.Header.Get("Authorization")); sig != want {
+		t.Fatal("vhost signature does not verify with the bucket-prefixed canonical URI")
+	}
+	if _, err := mk(true).ListBuckets(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.last(); r.Host != "qingstor.test:"+port(s) || r.Path != "/" || !r.SigOK {
+		t.Fatalf("service call %+v", r)
+	}
+}
+
+// dialTo returns a transport that dials addr whatever the URL's host.
+func dialTo(addr string) *http.Transport {
+	return &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}}
+}
+
+func port(s *stub) string {
+	_, p, _ := net.SplitHostPort(s.srv.Listener.Addr().String())
+	return p
 }

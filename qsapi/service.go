@@ -92,11 +92,15 @@ func (c *Client) BucketPages(ctx context.Context, in ListBucketsInput) iter.Seq2
 // /<bucket> to the global host (no zone, path style), expects 301 with a
 // Location header such as https://pek3a.qingstor.com/<bucket>, and returns
 // the first label of that host. Any other status is an error (a *Error for a
-// server answer).
+// server answer). An IP or localhost endpoint has no zone hosts, so nothing
+// is sent and the client's own zone (possibly empty) is returned.
 func (c *Client) DetectLocation(ctx context.Context, bucket string) (string, error) {
 	const op = "DetectLocation"
 	if err := checkBucket(op, bucket); err != nil {
 		return "", err
+	}
+	if c.localHost {
+		return c.zone, nil
 	}
 	r := &Request{Op: op, Method: http.MethodHead, Bucket: bucket, Global: true, Unsigned: true}
 	resp, err := c.sendNoBody(ctx, call{req: r, ok: []int{http.StatusMovedPermanently}})

@@ -1,0 +1,204 @@
+package qsapi_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qsgo/qsgo/qsapi"
+	"github.com/qsgo/qsgo/qslocal"
+)
+
+// localClient starts qslocal for the test and returns a client for it.
+func localClient(t *testing.T, mod ...func(*qsapi.Options)) (*qsapi.Client, *qslocal.TestServer) {
+	t.Helper()
+	ts := qslocal.StartTest(t, func(o *qslocal.Options) { o.Memory = true; o.MinPartSize = 1 })
+	o := qsapi.Options{Protocol: "http", Host: ts.Host, Port: ts.Port, Zone: ts.Zone,
+		AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey}
+	for _, m := range mod {
+		m(&o)
+	}
+	c, err := qsapi.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, ts
+}
+
+func TestQSLocalObjects(t *testing.T) {
+	c, _ := localClient(t)
+	ctx := context.Background()
+	if _, err := c.PutBucket(ctx, "qsapi-bucket"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.HeadBucket(ctx, "qsapi-bucket"); err != nil {
+		t.Fatal(err)
+	}
+	zone, err := c.DetectLocation(ctx, "qsapi-bucket")
+	if err != nil || zone != c.Zone() {
+		t.Fatalf("DetectLocation %q %v (client zone %q)", zone, err, c.Zone())
+	}
+	keys := []string{"plain.txt", "dir/a b+c=d.txt", "中文/键", "x/y?z#w%41", "~tilde"}
+	for i, k := range keys {
+		data := []byte(fmt.Sprintf("content %d of %s", i, k))
+		sum := md5.Sum(data)
+		if _, err := c.PutObject(ctx, "qsapi-bucket", k, bytes.NewReader(data), &qsapi.PutObjectInput{
+			ContentLength: int64(len(data)), ContentMD5: sum[:], ContentType: "text/plain",
+			Metadata: map[string]string{"idx": fmt.Sprint(i)}}); err != nil {
+			t.Fatalf("put %q: %v", k, err)
+		}
+		out, err := c.GetObject(ctx, "qsapi-bucket", k, &qsapi.GetObjectInput{Range: "bytes=0-6"})
+		if err != nil {
+			t.Fatalf("get %q: %v", k, err)
+		}
+		got, _ := io.ReadAll(out.Body)
+		out.Body.Close()
+		if string(got) != "content" || out.StatusCode != http.StatusPartialContent {
+			t.Fatalf("get %q: %q status %d", k, got, out.StatusCode)
+		}
+		m, err := c.HeadObject(ctx, "qsapi-bucket", k, nil)
+		if err != nil || m.ContentLength != int64(len(data)) || m.Metadata["idx"] != fmt.Sprint(i) || m.LastModified.IsZero() {
+			t.Fatalf("head %q: %+v %v", k, m, err)
+		}
+		if _, err := c.GetObject(ctx, "qsapi-bucket", k, &qsapi.GetObjectInput{Conditions: qsapi.Conditions{IfNoneMatch: m.ETag}}); !qsapi.IsNotModified(err) {
+			t.Fatalf("If-None-Match: %v", err)
+		}
+	}
+	var listed []string
+	for page, err := range c.ObjectPages(ctx, "qsapi-bucket", qsapi.ListObjectsInput{Limit: 2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range page.Keys {
+			listed = append(listed, k.Key)
+		}
+	}
+	if len(listed) != len(keys) {
+		t.Fatalf("listed %q", listed)
+	}
+	if _, err := c.CopyObject(ctx, "qsapi-bucket", "copy", &qsapi.CopyObjectInput{SourceBucket: "qsapi-bucket", SourceKey: keys[1]}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.MoveObject(ctx, "qsapi-bucket", "moved", "qsapi-bucket", "copy"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.HeadObject(ctx, "qsapi-bucket", "copy", nil); !qsapi.IsNotFound(err) {
+		t.Fatalf("moved source still there: %v", err)
+	}
+	del, err := c.DeleteMultipleObjects(ctx, "qsapi-bucket", append(keys, "moved"), false)
+	if err != nil || len(del.Errors) != 0 {
+		t.Fatal(del, err)
+	}
+	st, err := c.GetBucketStatistics(ctx, "qsapi-bucket")
+	if err != nil || st.Count != 0 {
+		t.Fatal(st, err)
+	}
+	buckets, err := c.ListBuckets(ctx, nil)
+	if err != nil || len(buckets.Buckets) != 1 {
+		t.Fatal(buckets, err)
+	}
+	if _, err := c.DeleteBucket(ctx, "qsapi-bucket"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestQSLocalMultipartAppendPresign(t *testing.T) {
+	c, ts := localClient(t)
+	ctx := context.Background()
+	ts.CreateBucket("mp-bucket")
+	up, err := c.InitiateMultipartUpload(ctx, "mp-bucket", "big", &qsapi.InitiateMultipartUploadInput{ContentType: "text/plain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []qsapi.CompletedPart
+	for n, s := range []string{"aaa", "bbb", "cc"} {
+		out, err := c.UploadPart(ctx, "mp-bucket", "big", up.UploadID, n, strings.NewReader(s), &qsapi.UploadPartInput{ContentLength: int64(len(s))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, qsapi.CompletedPart{PartNumber: n, ETag: out.ETag})
+	}
+	var seen []int
+	for page, err := range c.PartPages(ctx, "mp-bucket", "big", up.UploadID, qsapi.ListPartsInput{Limit: 2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range page.Parts {
+			seen = append(seen, p.PartNumber)
+		}
+	}
+	if fmt.Sprint(seen) != "[0 1 2]" {
+		t.Fatalf("parts %v", seen)
+	}
+	uploads, err := c.ListMultipartUploads(ctx, "mp-bucket", nil)
+	if err != nil || len(uploads.Uploads) != 1 {
+		t.Fatal(uploads, err)
+	}
+	if _, err := c.CompleteMultipartUpload(ctx, "mp-bucket", "big", up.UploadID, parts, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListParts(ctx, "mp-bucket", "big", up.UploadID, nil); !qsapi.IsNotFound(err) {
+		t.Fatalf("completed upload still listed: %v", err)
+	}
+	if _, err := c.AbortMultipartUpload(ctx, "mp-bucket", "big", "no-such-upload"); err != nil {
+		t.Fatalf("abort unknown: %v", err)
+	}
+
+	pos := int64(0)
+	for _, s := range []string{"", "hello ", "world"} {
+		out, err := c.AppendObject(ctx, "mp-bucket", "log", pos, strings.NewReader(s), &qsapi.AppendObjectInput{ContentLength: int64(len(s))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pos = out.NextPosition
+	}
+	m, err := c.HeadObject(ctx, "mp-bucket", "log", nil)
+	if err != nil || pos != 11 || m.ObjectType != qsapi.ObjectTypeAppendable || m.NextAppendPosition != 11 {
+		t.Fatalf("append: pos %d %+v %v", pos, m, err)
+	}
+
+	// Presigned PUT then GET, sent with plain net/http.
+	p, err := c.PresignPutObject("mp-bucket", "pre signed+key", &qsapi.PutObjectInput{ContentType: "text/plain"}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(p.Method, p.URL, strings.NewReader("presigned"))
+	req.Header = p.Header.Clone()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("presigned put: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	g, err := c.PresignGetObject("mp-bucket", "pre signed+key", nil, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.Get(g.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "presigned" {
+		t.Fatalf("presigned get: %d %q", resp.StatusCode, body)
+	}
+}
+
+func TestQSLocalWrongSecret(t *testing.T) {
+	c, ts := localClient(t, func(o *qsapi.Options) { o.SecretAccessKey = "wrong" })
+	ts.CreateBucket("auth-bucket")
+	_, err := c.ListObjects(context.Background(), "auth-bucket", nil)
+	if !qsapi.IsPermission(err) {
+		t.Fatalf("wrong secret: %v", err)
+	}
+	_, err = c.HeadObject(context.Background(), "auth-bucket", "k", nil)
+	if e, ok := qsapi.AsError(err); !ok || e.StatusCode != 401 || e.RequestID == "" {
+		t.Fatalf("HEAD with wrong secret: %v", err)
+	}
+}
