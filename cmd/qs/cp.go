@@ -1,0 +1,338 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/qsgo/qsgo/qsapi"
+	"github.com/qsgo/qsgo/types"
+)
+
+func init() { subcommands = append(subcommands, newCpCmd) }
+
+// copyFlags are the flags cp and mv share.
+type copyFlags struct {
+	recursive   bool
+	partSize    sizeValue
+	concurrency int
+}
+
+func (f *copyFlags) register(cmd *cobra.Command) {
+	f.partSize = defaultPartSize
+	cmd.Flags().BoolVarP(&f.recursive, "recursive", "r", false, "copy everything under a directory or key prefix")
+	cmd.Flags().Var(&f.partSize, "part-size", "multipart part size (4MiB to 5GiB); files larger than this go multipart")
+	cmd.Flags().IntVar(&f.concurrency, "concurrency", defaultConc, "parts (and files) transferred in parallel")
+}
+
+func newCpCmd() *cobra.Command {
+	var f copyFlags
+	cmd := &cobra.Command{
+		Use:   "cp SOURCE DEST",
+		Short: "Copy files and objects (local to remote, remote to local, remote to remote)",
+		Long: `Copy a file or object. SOURCE and DEST are local paths, qs://bucket/key URLs or
+"-" (standard input or output). A DEST ending in "/" (or an existing local
+directory) receives the source under its base name. Remote to remote copies
+happen on the server. With -r, everything under a local directory or a key
+prefix is copied. Files larger than --part-size are uploaded in parts,
+--concurrency at a time; Ctrl-C aborts unfinished uploads.`,
+		Args: exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a := appOf(cmd)
+			return a.transfer(cmd.Context(), "cp", args[0], args[1], &f, false)
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+// exactArgs is cobra.ExactArgs with a usage error.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s takes %d argument(s), got %d (see qs %s --help)", cmd.Name(), n, len(args), cmd.Name())
+		}
+		return nil
+	}
+}
+
+// xferFor builds the transfer settings of a command.
+func (a *app) xferFor(ctx context.Context, f *copyFlags) (*xfer, error) {
+	x := &xfer{partSize: int64(f.partSize), concurrency: f.concurrency}
+	if err := x.check(); err != nil {
+		return nil, err
+	}
+	if !a.quiet {
+		if fd, ok := a.stderr.(*os.File); ok && isTerminal(fd) {
+			x.prog = newProgress(ctx, a.stderr, true)
+		}
+	}
+	return x, nil
+}
+
+// say prints one line about a finished action unless --quiet, or unless
+// standard output carries data.
+func (a *app) say(dataOnStdout bool, format string, args ...any) {
+	if a.quiet || dataOnStdout {
+		return
+	}
+	a.outMu.Lock()
+	defer a.outMu.Unlock()
+	fmt.Fprintf(a.stdout, format+"\n", args...)
+}
+
+// job is one file or object to copy.
+type job struct {
+	src, dst location
+	size     int64 // -1 when unknown
+}
+
+// transfer implements cp and mv (move deletes each source once copied).
+func (a *app) transfer(ctx context.Context, op, srcArg, dstArg string, f *copyFlags, move bool) error {
+	src, err := parseLocation(srcArg)
+	if err != nil {
+		return err
+	}
+	dst, err := parseLocation(dstArg)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !src.Remote && !dst.Remote:
+		return usagef("%s: neither %s nor %s is a qs:// URL; use the system's cp or mv for local files", op, srcArg, dstArg)
+	case src.Stdio && dst.Stdio:
+		return usagef("%s: source and destination cannot both be -", op)
+	case f.recursive && (src.Stdio || dst.Stdio):
+		return usagef("%s -r: - cannot be a directory", op)
+	case move && src.Stdio:
+		return usagef("mv: cannot move standard input; use cp")
+	}
+	x, err := a.xferFor(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer x.prog.wait()
+	rem, err := a.remote()
+	if err != nil {
+		return err
+	}
+	jobs, err := a.plan(ctx, rem, op, src, dst, f.recursive)
+	if err != nil {
+		return err
+	}
+	if len(jobs) == 1 && !f.recursive {
+		return a.runJob(ctx, rem, op, jobs[0], x, move)
+	}
+	for _, j := range jobs {
+		if j.size > 0 {
+			x.prog.addTotal(j.size)
+		}
+	}
+	var (
+		mu   sync.Mutex
+		errs []error
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(x.concurrency)
+	for _, j := range jobs {
+		g.Go(func() error {
+			if err := a.runJob(gctx, rem, op, j, x, move); err != nil {
+				if errors.Is(err, context.Canceled) {
+					return err
+				}
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%d of %d transfers failed:\n  %w", len(errs), len(jobs), joinLines(errs))
+	}
+	return nil
+}
+
+// joinLines joins errors one per line.
+func joinLines(errs []error) error {
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Error()
+	}
+	return errors.New(strings.Join(msgs, "\n  "))
+}
+
+// plan expands a cp/mv command line into jobs.
+func (a *app) plan(ctx context.Context, rem *remote, op string, src, dst location, recursive bool) ([]job, error) {
+	if !recursive {
+		j := job{src: src, dst: dst, size: -1}
+		switch {
+		case src.Remote && src.isDir():
+			return nil, usagef("%s: %s is a directory (key prefix); use -r", op, src)
+		case !src.Remote && !src.Stdio:
+			fi, err := os.Stat(src.Path)
+			if err != nil {
+				return nil, wrapOp(op, src.Path, err)
+			}
+			if fi.IsDir() {
+				return nil, usagef("%s: %s is a directory; use -r", op, src.Path)
+			}
+			j.size = fi.Size()
+		}
+		switch {
+		case dst.Remote && dst.isDir():
+			if src.Stdio {
+				return nil, usagef("%s: give the key to write standard input to, not the directory %s", op, dst)
+			}
+			j.dst = dst.child(baseName(srcName(src)))
+		case !dst.Remote && !dst.Stdio && isLocalDir(dst.Path):
+			j.dst = location{Path: filepath.Join(dst.Path, baseName(src.Key))}
+		}
+		return []job{j}, nil
+	}
+	var jobs []job
+	if !src.Remote {
+		fi, err := os.Stat(src.Path)
+		if err != nil {
+			return nil, wrapOp(op, src.Path, err)
+		}
+		if !fi.IsDir() {
+			return nil, usagef("%s -r: %s is not a directory", op, src.Path)
+		}
+		files, err := listLocal(src.Path)
+		if err != nil {
+			return nil, wrapOp(op, src.Path, err)
+		}
+		for _, e := range files {
+			jobs = append(jobs, job{src: location{Path: filepath.Join(src.Path, filepath.FromSlash(e.rel))}, dst: dst.child(e.rel), size: e.size})
+		}
+		return jobs, nil
+	}
+	s, err := rem.storage(src.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	prefix := dirPrefix(src.Key)
+	err = walkRemote(ctx, s, prefix, func(e entry) error {
+		j := job{src: location{Remote: true, Bucket: src.Bucket, Key: prefix + e.rel}, size: e.size}
+		if dst.Remote {
+			j.dst = dst.child(e.rel)
+		} else {
+			j.dst = location{Path: filepath.Join(dst.Path, filepath.FromSlash(e.rel))}
+		}
+		jobs = append(jobs, j)
+		return nil
+	})
+	if err != nil {
+		return nil, wrapOp(op, src.String(), err)
+	}
+	if len(jobs) == 0 {
+		return nil, wrapOp(op, src.String(), errors.New("no objects under this prefix"))
+	}
+	return jobs, nil
+}
+
+// srcName is the name a source gives to a destination directory entry.
+func srcName(l location) string {
+	if l.Remote {
+		return l.Key
+	}
+	return filepath.ToSlash(l.Path)
+}
+
+func isLocalDir(p string) bool {
+	if strings.HasSuffix(p, string(os.PathSeparator)) || strings.HasSuffix(p, "/") {
+		return true
+	}
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// runJob copies (or moves) one file or object.
+func (a *app) runJob(ctx context.Context, rem *remote, op string, j job, x *xfer, move bool) error {
+	target := j.src.String() + " -> " + j.dst.String()
+	err := a.copyOne(ctx, rem, j, x, move)
+	if err != nil {
+		return wrapOp(op, target, err)
+	}
+	verb := map[bool]string{false: "copied", true: "moved"}[move]
+	a.say(j.dst.Stdio, "%s %s", verb, target)
+	return nil
+}
+
+// copyOne does the work of runJob.
+func (a *app) copyOne(ctx context.Context, rem *remote, j job, x *xfer, move bool) error {
+	switch {
+	case !j.src.Remote: // local or stdin -> remote
+		s, err := rem.storage(j.dst.Bucket)
+		if err != nil {
+			return err
+		}
+		if j.src.Stdio {
+			_, err = uploadStream(ctx, s, j.dst.Key, a.stdin, x, "stdin")
+			return err
+		}
+		if _, err := uploadFile(ctx, s, j.dst.Key, j.src.Path, x); err != nil {
+			return err
+		}
+		if move {
+			return os.Remove(j.src.Path)
+		}
+		return nil
+	case !j.dst.Remote: // remote -> local or stdout
+		s, err := rem.storage(j.src.Bucket)
+		if err != nil {
+			return err
+		}
+		if j.dst.Stdio {
+			_, err = downloadStream(ctx, s, j.src.Key, a.stdout, x)
+		} else {
+			_, err = downloadFile(ctx, s, j.src.Key, j.dst.Path, x, false)
+		}
+		if err != nil || !move {
+			return err
+		}
+		return s.DeleteWithContext(ctx, j.src.Key)
+	}
+	return a.remoteCopy(ctx, rem, j.src, j.dst, move)
+}
+
+// remoteCopy copies or moves an object on the server: through go-storage
+// (Copier, Mover) within a bucket, through the QingStor wire client across
+// buckets (go-storage has no cross-storage copy).
+func (a *app) remoteCopy(ctx context.Context, rem *remote, src, dst location, move bool) error {
+	if src.Bucket == dst.Bucket {
+		s, err := rem.storage(src.Bucket)
+		if err != nil {
+			return err
+		}
+		if move {
+			if m, ok := s.(types.Mover); ok {
+				return m.MoveWithContext(ctx, src.Key, dst.Key)
+			}
+		} else if c, ok := s.(types.Copier); ok {
+			return c.CopyWithContext(ctx, src.Key, dst.Key)
+		}
+		return fmt.Errorf("the service cannot copy on the server")
+	}
+	api, err := rem.wireFor(ctx, "copying between buckets", dst.Bucket)
+	if err != nil {
+		return err
+	}
+	if move {
+		_, err = api.MoveObject(ctx, dst.Bucket, dst.Key, src.Bucket, src.Key)
+		return err
+	}
+	_, err = api.CopyObject(ctx, dst.Bucket, dst.Key, &qsapi.CopyObjectInput{SourceBucket: src.Bucket, SourceKey: src.Key})
+	return err
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+)
+
+// progress draws transfer bars on a terminal: one per file (bytes, speed,
+// ETA) and, for recursive work, one for the total. A nil or disabled
+// progress draws nothing, so commands call it unconditionally.
+type progress struct {
+	p *mpb.Progress
+
+	mu        sync.Mutex
+	total     *mpb.Bar
+	totalSize int64
+}
+
+// isTerminal reports whether f is a character device (a terminal), without
+// depending on golang.org/x/term.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// newProgress returns a progress drawing to w, or nil when disabled.
+func newProgress(ctx context.Context, w io.Writer, enabled bool) *progress {
+	if !enabled {
+		return nil
+	}
+	return &progress{p: mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithWidth(32),
+		mpb.WithRefreshRate(150*time.Millisecond))}
+}
+
+// addTotal adds n bytes (n may be negative) to the overall total bar,
+// creating it on first use; for recursive transfers.
+func (p *progress) addTotal(n int64) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.total == nil {
+		p.total = p.p.AddBar(0, mpb.BarPriority(1<<30),
+			mpb.PrependDecorators(decor.Name("total ", decor.WCSyncSpaceR), decor.CountersKibiByte("% .1f / % .1f", decor.WCSyncSpace)),
+			mpb.AppendDecorators(decor.AverageSpeed(decor.SizeB1024(0), "% .1f", decor.WCSyncSpace), decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO)))
+	}
+	p.totalSize += n
+	p.total.SetTotal(p.totalSize, false)
+}
+
+// bar is the progress of one file. Its methods are no-ops on nil.
+type bar struct {
+	b     *mpb.Bar
+	total *mpb.Bar
+}
+
+// file adds a bar for name; size < 0 means unknown.
+func (p *progress) file(name string, size int64) *bar {
+	if p == nil {
+		return nil
+	}
+	if len(name) > 40 {
+		name = "..." + name[len(name)-37:]
+	}
+	t := size
+	if t < 0 {
+		t = 0
+	}
+	b := p.p.AddBar(t, mpb.BarRemoveOnComplete(),
+		mpb.PrependDecorators(decor.Name(name+" ", decor.WCSyncSpaceR), decor.CountersKibiByte("% .1f / % .1f", decor.WCSyncSpace)),
+		mpb.AppendDecorators(decor.AverageSpeed(decor.SizeB1024(0), "% .1f", decor.WCSyncSpace), decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO)))
+	p.mu.Lock()
+	tb := p.total
+	p.mu.Unlock()
+	return &bar{b: b, total: tb}
+}
+
+// add counts n transferred bytes.
+func (b *bar) add(n int) {
+	if b == nil || n <= 0 {
+		return
+	}
+	b.b.IncrBy(n)
+	if b.total != nil {
+		b.total.IncrBy(n)
+	}
+}
+
+// done completes (err == nil) or aborts the bar.
+func (b *bar) done(err error) {
+	if b == nil {
+		return
+	}
+	if err != nil {
+		b.b.Abort(false)
+		return
+	}
+	b.b.SetTotal(-1, true)
+}
+
+// wait finishes drawing: the total bar is completed and every bar flushed.
+func (p *progress) wait() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	if p.total != nil {
+		p.total.SetTotal(-1, true)
+	}
+	p.mu.Unlock()
+	p.p.Wait()
+}
+
+// countingReader reports every byte read to a bar and keeps Seek (so that
+// the wire client can rewind a body to retry it).
+type countingReader struct {
+	r   io.Reader
+	bar *bar
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.bar.add(n)
+	return n, err
+}
+
+// Seek delegates to the underlying reader when it can seek.
+func (c *countingReader) Seek(off int64, whence int) (int64, error) {
+	s, ok := c.r.(io.Seeker)
+	if !ok {
+		return 0, errNotSeekable
+	}
+	return s.Seek(off, whence)
+}
+
+// countingWriter reports every byte written to a bar.
+type countingWriter struct {
+	w   io.Writer
+	bar *bar
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.bar.add(n)
+	return n, err
+}

@@ -1,0 +1,322 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/qsgo/qsgo/pairs"
+	"github.com/qsgo/qsgo/types"
+)
+
+// Transfer limits (QingStor's multipart rules).
+const (
+	minPartSize     = 4 << 20
+	maxPartSize     = 5 << 30
+	maxParts        = 10000
+	defaultPartSize = 64 << 20
+	defaultConc     = 4
+	abortTimeout    = 30 * time.Second
+)
+
+// errNotSeekable is returned by Seek on a counting reader over a stream.
+var errNotSeekable = errors.New("body cannot be rewound")
+
+// xfer are the knobs of one transfer command.
+type xfer struct {
+	partSize    int64
+	concurrency int
+	prog        *progress
+}
+
+// check validates the flags that set x.
+func (x *xfer) check() error {
+	if x.partSize < minPartSize || x.partSize > maxPartSize {
+		return usagef("--part-size %d: must be between 4 MiB (%d) and 5 GiB", x.partSize, minPartSize)
+	}
+	if x.concurrency < 1 || x.concurrency > 256 {
+		return usagef("--concurrency %d: must be between 1 and 256", x.concurrency)
+	}
+	return nil
+}
+
+// partSizeFor returns the part size for an object of size bytes: x's part
+// size, raised (to whole MiB) when the object would need more than 10000
+// parts.
+func (x *xfer) partSizeFor(size int64) int64 {
+	ps := x.partSize
+	if size > ps*maxParts {
+		ps = (size + maxParts - 1) / maxParts
+		ps = (ps + 1<<20 - 1) &^ (1<<20 - 1)
+	}
+	return ps
+}
+
+// abortCtx returns a context for cleanup that survives the cancellation of
+// ctx (Ctrl-C) but not forever.
+func abortCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
+}
+
+// uploadFile copies the local file path to key. Files larger than the part
+// size go multipart, parts read straight from the file by offset (no
+// buffering) and sent in parallel.
+func uploadFile(ctx context.Context, s types.Storager, key, path string, x *xfer) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	if !fi.Mode().IsRegular() {
+		return 0, fmt.Errorf("%s is not a regular file", path)
+	}
+	size := fi.Size()
+	b := x.prog.file(path, size)
+	n, err := uploadSized(ctx, s, key, f, size, x, b)
+	b.done(err)
+	return n, err
+}
+
+// uploadSized uploads size bytes of ra (read by offset) to key.
+func uploadSized(ctx context.Context, s types.Storager, key string, ra io.ReaderAt, size int64, x *xfer, b *bar) (int64, error) {
+	ps := x.partSizeFor(size)
+	mp, ok := s.(types.Multiparter)
+	if size <= ps || !ok {
+		return s.WriteWithContext(ctx, key, &countingReader{r: io.NewSectionReader(ra, 0, size), bar: b}, size)
+	}
+	o, err := mp.CreateMultipartWithContext(ctx, key)
+	if err != nil {
+		return 0, err
+	}
+	nparts := int((size + ps - 1) / ps)
+	parts := make([]*types.Part, nparts)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(x.concurrency)
+	for i := range nparts {
+		off := int64(i) * ps
+		n := min(ps, size-off)
+		g.Go(func() error {
+			r := &countingReader{r: io.NewSectionReader(ra, off, n), bar: b}
+			_, p, err := mp.WriteMultipartWithContext(gctx, o, r, n, i)
+			parts[i] = p
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return 0, abortUpload(ctx, s, key, o, err)
+	}
+	if err := mp.CompleteMultipartWithContext(ctx, o, parts); err != nil {
+		return 0, abortUpload(ctx, s, key, o, err)
+	}
+	return size, nil
+}
+
+// abortUpload aborts the multipart upload o after cause, even when ctx is
+// cancelled, and returns cause (plus the abort's own failure, if any).
+func abortUpload(ctx context.Context, s types.Storager, key string, o *types.Object, cause error) error {
+	id, _ := o.GetMultipartID()
+	actx, cancel := abortCtx(ctx)
+	defer cancel()
+	if err := s.DeleteWithContext(actx, key, pairs.WithMultipartID(id)); err != nil {
+		return fmt.Errorf("%w (and aborting multipart upload %s failed: %v)", cause, id, err)
+	}
+	return cause
+}
+
+// uploadStream copies r, of unknown length, to key. Up to one part is read
+// first: a short stream is written in one request; a longer one goes
+// multipart, holding at most concurrency part buffers.
+func uploadStream(ctx context.Context, s types.Storager, key string, r io.Reader, x *xfer, name string) (int64, error) {
+	ps := x.partSize
+	b := x.prog.file(name, -1)
+	first := make([]byte, ps)
+	n, err := io.ReadFull(r, first)
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		b.add(0)
+		w, err := s.WriteWithContext(ctx, key, &countingReader{r: bytes.NewReader(first[:n]), bar: b}, int64(n))
+		b.done(err)
+		return w, err
+	}
+	if err != nil {
+		b.done(err)
+		return 0, err
+	}
+	mp, ok := s.(types.Multiparter)
+	if !ok {
+		return 0, fmt.Errorf("the service cannot take a stream longer than %d bytes (no multipart upload)", ps)
+	}
+	total, err := streamParts(ctx, s, mp, key, first, r, x, b)
+	b.done(err)
+	return total, err
+}
+
+// streamParts uploads first and then r, part by part, with a pool of
+// concurrency buffers.
+func streamParts(ctx context.Context, s types.Storager, mp types.Multiparter, key string, first []byte, r io.Reader, x *xfer, b *bar) (int64, error) {
+	o, err := mp.CreateMultipartWithContext(ctx, key)
+	if err != nil {
+		return 0, err
+	}
+	pool := make(chan []byte, x.concurrency)
+	pool <- first
+	for range x.concurrency - 1 {
+		pool <- nil // allocated on demand
+	}
+	var (
+		mu    sync.Mutex
+		parts []*types.Part
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	var total int64
+	for i := 0; ; i++ {
+		if i >= maxParts {
+			g.Wait()
+			return 0, abortUpload(ctx, s, key, o, fmt.Errorf("the stream needs more than %d parts; raise --part-size", maxParts))
+		}
+		var buf []byte
+		select {
+		case buf = <-pool:
+		case <-gctx.Done():
+		}
+		if gctx.Err() != nil {
+			break
+		}
+		n := len(buf)
+		if i > 0 || buf == nil {
+			if buf == nil {
+				buf = make([]byte, x.partSize)
+			}
+			var rerr error
+			n, rerr = io.ReadFull(r, buf)
+			if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
+				g.Wait()
+				return 0, abortUpload(ctx, s, key, o, fmt.Errorf("read input: %w", rerr))
+			}
+			if n == 0 && i > 0 {
+				break
+			}
+		}
+		total += int64(n)
+		mu.Lock()
+		parts = append(parts, nil)
+		mu.Unlock()
+		g.Go(func() error {
+			defer func() { pool <- buf }()
+			_, p, err := mp.WriteMultipartWithContext(gctx, o, &countingReader{r: bytes.NewReader(buf[:n]), bar: b}, int64(n), i)
+			mu.Lock()
+			parts[i] = p
+			mu.Unlock()
+			return err
+		})
+		if n < len(buf) {
+			break
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return 0, abortUpload(ctx, s, key, o, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, abortUpload(ctx, s, key, o, err)
+	}
+	if err := mp.CompleteMultipartWithContext(ctx, o, parts); err != nil {
+		return 0, abortUpload(ctx, s, key, o, err)
+	}
+	return total, nil
+}
+
+// downloadFile copies key to the local file path through a temporary file
+// in the same directory, renamed into place on success (so an interrupted
+// download leaves nothing behind). Objects larger than a part are fetched
+// as parallel ranged reads written at their offsets. With setMtime the
+// file gets the object's last-modified time (sync relies on it).
+func downloadFile(ctx context.Context, s types.Storager, key, path string, x *xfer, setMtime bool) (int64, error) {
+	o, err := s.StatWithContext(ctx, key)
+	if err != nil {
+		return 0, err
+	}
+	size, _ := o.GetContentLength()
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return 0, err
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".qs-*")
+	if err != nil {
+		return 0, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	b := x.prog.file(path, size)
+	n, err := downloadRanges(ctx, s, key, tmp, size, x, b)
+	b.done(err)
+	if err != nil {
+		return 0, err
+	}
+	if err := tmp.Close(); err != nil {
+		return 0, err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return 0, err
+	}
+	ok = true
+	if mt, has := o.GetLastModified(); has && setMtime {
+		if err := os.Chtimes(path, mt, mt); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// downloadRanges reads size bytes of key into f, in parallel ranges when
+// the object is larger than a part.
+func downloadRanges(ctx context.Context, s types.Storager, key string, f *os.File, size int64, x *xfer, b *bar) (int64, error) {
+	ps := x.partSizeFor(size)
+	if size <= ps || x.concurrency == 1 {
+		return s.ReadWithContext(ctx, key, &countingWriter{w: f, bar: b})
+	}
+	if err := f.Truncate(size); err != nil {
+		return 0, err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(x.concurrency)
+	for off := int64(0); off < size; off += ps {
+		n := min(ps, size-off)
+		g.Go(func() error {
+			w := &countingWriter{w: io.NewOffsetWriter(f, off), bar: b}
+			got, err := s.ReadWithContext(gctx, key, w, pairs.WithOffset(off), pairs.WithSize(n))
+			if err == nil && got != n {
+				err = fmt.Errorf("read %d bytes at offset %d, want %d (object changed?)", got, off, n)
+			}
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return 0, err
+	}
+	return size, nil
+}
+
+// downloadStream copies key to w sequentially (stdout).
+func downloadStream(ctx context.Context, s types.Storager, key string, w io.Writer, x *xfer) (int64, error) {
+	b := x.prog.file(key, -1)
+	n, err := s.ReadWithContext(ctx, key, &countingWriter{w: w, bar: b})
+	b.done(err)
+	return n, err
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/qsgo/qsgo/pairs"
+	"github.com/qsgo/qsgo/types"
+)
+
+// entry is one file of a local or remote tree, by its '/'-separated path
+// relative to the tree's root.
+type entry struct {
+	rel   string
+	size  int64
+	mtime time.Time
+	etag  string // remote only, quotes removed
+}
+
+// listLocal returns the regular files under root (root itself when it is a
+// file, with rel equal to its base name). Symbolic links are not followed.
+func listLocal(root string) ([]entry, error) {
+	var out []entry
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		if rel == "." {
+			rel = filepath.Base(p)
+		}
+		out = append(out, entry{rel: filepath.ToSlash(rel), size: fi.Size(), mtime: fi.ModTime()})
+		return nil
+	})
+	return out, err
+}
+
+// dirPrefix turns a key into the prefix of a recursive operation: "" stays
+// "", anything else gets one trailing '/'.
+func dirPrefix(key string) string {
+	if key == "" || strings.HasSuffix(key, "/") {
+		return key
+	}
+	return key + "/"
+}
+
+// walkRemote calls fn for every object whose key starts with prefix (a flat
+// prefix listing), with rel the key without the prefix. Directory markers
+// (keys ending in '/') are skipped.
+func walkRemote(ctx context.Context, s types.Storager, prefix string, fn func(entry) error) error {
+	it, err := s.ListWithContext(ctx, prefix, pairs.WithListMode(types.ListModePrefix))
+	if err != nil {
+		return err
+	}
+	for {
+		o, err := it.Next()
+		if errors.Is(err, types.IterateDone) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(o.Path, "/") || !strings.HasPrefix(o.Path, prefix) {
+			continue
+		}
+		if err := fn(objectEntry(o, strings.TrimPrefix(o.Path, prefix))); err != nil {
+			return err
+		}
+	}
+}
+
+// objectEntry describes a listed object.
+func objectEntry(o *types.Object, rel string) entry {
+	e := entry{rel: rel}
+	e.size, _ = o.GetContentLength()
+	e.mtime, _ = o.GetLastModified()
+	etag, _ := o.GetEtag()
+	e.etag = strings.Trim(etag, `"`)
+	return e
+}
+
+// listRemote collects walkRemote's entries.
+func listRemote(ctx context.Context, s types.Storager, prefix string) ([]entry, error) {
+	var out []entry
+	err := walkRemote(ctx, s, prefix, func(e entry) error {
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
+// walkRemoteAll calls fn with the key of every object under prefix,
+// directory markers included.
+func walkRemoteAll(ctx context.Context, s types.Storager, prefix string, fn func(key string)) error {
+	it, err := s.ListWithContext(ctx, prefix, pairs.WithListMode(types.ListModePrefix))
+	if err != nil {
+		return err
+	}
+	for {
+		o, err := it.Next()
+		if errors.Is(err, types.IterateDone) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(o.Path, prefix) {
+			fn(o.Path)
+		}
+	}
+}
+
+// deleteKey deletes one key; a key ending in '/' is a directory marker.
+func deleteKey(ctx context.Context, s types.Storager, key string) error {
+	if d, ok := strings.CutSuffix(key, "/"); ok {
+		return s.DeleteWithContext(ctx, d, pairs.WithObjectMode(types.ModeDir))
+	}
+	return s.DeleteWithContext(ctx, key)
+}
