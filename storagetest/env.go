@@ -59,7 +59,11 @@ func newEnv(t *testing.T, store types.Storager) *env {
 	}
 	h := fnv.New64a()
 	_, _ = io.WriteString(h, t.Name())
-	t.Logf("storagetest: base seed %d (rerun with %s=%d to draw the same sizes and contents)", s, SeedEnv, s)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("storagetest: base seed %d (rerun with %s=%d to draw the same sizes and contents)", s, SeedEnv, s)
+		}
+	})
 	return &env{t: t, store: store, rng: rand.New(rand.NewSource(s ^ int64(h.Sum64())))}
 }
 
