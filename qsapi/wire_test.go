@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -230,5 +231,24 @@ func TestKeepAliveReuse(t *testing.T) {
 	}
 	if len(addrs) != 1 {
 		t.Fatalf("%d connections for 5 sequential requests", len(addrs))
+	}
+}
+
+func TestHTTPS(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !verifyHeaderSig(r) || r.TLS == nil {
+			w.WriteHeader(401)
+			return
+		}
+		w.WriteHeader(200)
+	}))
+	defer srv.Close()
+	host, p, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	var port int
+	fmt.Sscan(p, &port)
+	c := mustNew(t, Options{Protocol: "https", Host: host, Port: port, AccessKeyID: testAK, SecretAccessKey: testSK,
+		HTTPClient: srv.Client()})
+	if _, err := c.HeadBucket(ctx, "bkt"); err != nil {
+		t.Fatal(err)
 	}
 }
