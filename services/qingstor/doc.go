@@ -1,0 +1,30 @@
+// Package qingstor is the QingStor Object Storage service of qsgo on the
+// go-storage v4 API: a drop-in replacement for go-service-qingstor v3.
+//
+// Open a bucket with a connection string, exactly as go-service-qingstor
+// users write it (the blank import registers the type "qingstor"):
+//
+//	import _ "github.com/qsgo/qsgo/services/qingstor"
+//
+//	store, err := services.NewStoragerFromString(
+//		"qingstor://bucket-name/path/to/workdir?credential=hmac:ak:sk&endpoint=https:qingstor.com")
+//
+// or with pairs: qingstor.NewStorager(pairs.WithCredential(...),
+// pairs.WithName(...), pairs.WithWorkDir(...)). The servicer (the buckets of
+// the account) is qingstor.NewServicer or
+// services.NewServicerFromString("qingstor://?credential=...&endpoint=...").
+//
+// The Storage implements types.Storager and the capabilities Appender,
+// Copier, Direr, Fetcher, Linker (with enable_virtual_link), Mover,
+// Multiparter, Reacher, StorageHTTPSigner and MultipartHTTPSigner. The
+// protocol itself lives in package qsapi; this package maps paths, parses
+// pairs (generated from service.json), maps errors to go-storage codes and
+// adds what the go-storage contract demands. README.md lists the pairs,
+// the SSE-C support and the go-service-qingstor defects that are fixed.
+//
+// Paths are relative to the work dir or absolute ("/a/b" is key "a/b").
+// Directories are empty objects "<dir>/" of type application/x-directory.
+// Links are empty objects whose x-qs-meta-bs-link-target metadata holds the
+// percent-encoded target. Writes above 64 MiB become parallel multipart
+// uploads (parts of 16 MiB or more, 4 in flight), invisible until complete.
+package qingstor

@@ -1,0 +1,3 @@
+package qingstor
+
+//go:generate go run ../../internal/gen service

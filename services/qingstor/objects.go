@@ -1,0 +1,267 @@
+package qingstor
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/qsgo/qsgo/pkg/iowrap"
+	"github.com/qsgo/qsgo/qsapi"
+	"github.com/qsgo/qsgo/types"
+)
+
+// directoryContentType is the content type of directory markers.
+const directoryContentType = "application/x-directory"
+
+// create returns an object for path without any I/O: a directory with
+// object_mode dir, an upload with multipart_id, else a file that is stat'ed
+// lazily on first use of an optional field.
+func (s *Storage) create(path string, opt pairStorageCreate) *types.Object {
+	switch {
+	case opt.HasMultipartID:
+		o := s.newObject(path, s.key(path), types.ModePart, true)
+		o.SetMultipartID(opt.MultipartID)
+		return o
+	case opt.HasObjectMode && opt.ObjectMode.IsDir():
+		return s.newObject(path, s.dirKey(path), types.ModeDir, true)
+	default:
+		return s.newObject(path, s.key(path), types.ModeRead, false)
+	}
+}
+
+// delete removes one object (idempotent: a missing object is fine): the
+// directory marker with object_mode dir, the upload with multipart_id.
+func (s *Storage) delete(ctx context.Context, path string, opt pairStorageDelete) error {
+	switch {
+	case opt.HasMultipartID:
+		k, err := s.fileKey(path)
+		if err != nil {
+			return err
+		}
+		_, err = s.client.AbortMultipartUpload(ctx, s.name, k, opt.MultipartID)
+		return err
+	case opt.HasObjectMode && opt.ObjectMode.IsDir():
+		k := s.dirKey(path)
+		if k == "" {
+			return fmt.Errorf("%w: the bucket root is not a directory object", ErrPathInvalid)
+		}
+		_, err := s.client.DeleteObject(ctx, s.name, k)
+		return err
+	default:
+		k := s.key(path)
+		if k == "" {
+			return fmt.Errorf("%w: empty path", ErrPathInvalid)
+		}
+		_, err := s.client.DeleteObject(ctx, s.name, k)
+		return err
+	}
+}
+
+// stat describes one object: an upload with multipart_id (its parts must be
+// listable), a directory marker with object_mode dir, else the object at
+// path (file, link, appendable object).
+func (s *Storage) stat(ctx context.Context, path string, opt pairStorageStat) (*types.Object, error) {
+	switch {
+	case opt.HasMultipartID:
+		k, err := s.fileKey(path)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := s.client.ListParts(ctx, s.name, k, opt.MultipartID, &qsapi.ListPartsInput{Limit: 1}); err != nil {
+			return nil, err
+		}
+		o := s.newObject(path, k, types.ModePart, true)
+		o.SetMultipartID(opt.MultipartID)
+		return o, nil
+	case opt.HasObjectMode && opt.ObjectMode.IsDir():
+		k := s.dirKey(path)
+		if k == "" {
+			return s.newObject(path, k, types.ModeDir, true), nil
+		}
+		m, err := s.client.HeadObject(ctx, s.name, k, nil)
+		if err != nil {
+			return nil, err
+		}
+		o := s.newObject(path, k, types.ModeDir, true)
+		s.fillMeta(o, m)
+		return o, nil
+	default:
+		k := s.key(path)
+		if k == "" {
+			return nil, fmt.Errorf("%w: empty path", ErrPathInvalid)
+		}
+		m, err := s.client.HeadObject(ctx, s.name, k, nil)
+		if err != nil {
+			return nil, err
+		}
+		return s.objectFromMeta(path, k, m), nil
+	}
+}
+
+// objectFromMeta builds the stat result of key k from a HEAD answer.
+func (s *Storage) objectFromMeta(path, k string, m *qsapi.ObjectMeta) *types.Object {
+	mode := types.ModeRead
+	if strings.HasSuffix(k, "/") {
+		mode = types.ModeDir
+	}
+	o := s.newObject(path, k, mode, true)
+	s.fillMeta(o, m)
+	if target, ok := m.Metadata[linkTargetMeta]; ok && s.features.VirtualLink {
+		o.Mode |= types.ModeLink
+		o.SetLinkTarget(decodeLinkTarget(target))
+	}
+	if m.ObjectType == qsapi.ObjectTypeAppendable {
+		o.Mode |= types.ModeAppend
+		off := m.ContentLength
+		if m.HasNextAppendPosition {
+			off = m.NextAppendPosition
+		}
+		o.SetAppendOffset(off)
+	}
+	return o
+}
+
+// fillMeta copies what HEAD said into o.
+func (s *Storage) fillMeta(o *types.Object, m *qsapi.ObjectMeta) {
+	o.SetContentLength(m.ContentLength)
+	if m.ContentType != "" {
+		o.SetContentType(m.ContentType)
+	}
+	if m.ETag != "" {
+		o.SetEtag(m.ETag)
+	}
+	if !m.LastModified.IsZero() {
+		o.SetLastModified(m.LastModified)
+	}
+	if len(m.Metadata) > 0 {
+		o.SetUserMetadata(m.Metadata)
+	}
+	setObjectSystemMetadata(o, ObjectSystemMetadata{StorageClass: m.StorageClass, EncryptionCustomerAlgorithm: m.EncryptionAlgorithm})
+}
+
+// read copies the object (or the offset/size range of it) into w. size 0
+// reads nothing but still checks that the object exists. With check_md5, a
+// whole-object read whose ETag is a plain MD5 is verified.
+func (s *Storage) read(ctx context.Context, path string, w io.Writer, opt pairStorageRead) (int64, error) {
+	k, err := s.fileKey(path)
+	if err != nil {
+		return 0, err
+	}
+	key, err := sseKey(opt.HasEncryptionCustomerAlgorithm, opt.EncryptionCustomerAlgorithm, opt.HasEncryptionCustomerKey, opt.EncryptionCustomerKey)
+	if err != nil {
+		return 0, err
+	}
+	if opt.HasOffset && opt.Offset < 0 || opt.HasSize && opt.Size < 0 {
+		return 0, fmt.Errorf("%w: negative offset or size", ErrSizeInvalid)
+	}
+	if opt.HasSize && opt.Size == 0 {
+		_, err := s.client.HeadObject(ctx, s.name, k, &qsapi.HeadObjectInput{SSECKey: key})
+		return 0, err
+	}
+	in := &qsapi.GetObjectInput{SSECKey: key, Range: byteRange(opt.Offset, opt.Size, opt.HasSize)}
+	out, err := s.client.GetObject(ctx, s.name, k, in)
+	if err != nil {
+		return 0, err
+	}
+	defer out.Body.Close()
+	var body io.Reader = out.Body
+	if opt.HasSize {
+		body = io.LimitReader(body, opt.Size)
+	}
+	if opt.HasIoCallback {
+		body = iowrap.CallbackReader(body, opt.IoCallback)
+	}
+	var h hash.Hash
+	want := ""
+	if opt.CheckMd5 && in.Range == "" {
+		if want = plainMD5(out.ETag); want != "" {
+			h = md5.New()
+			w = io.MultiWriter(w, h)
+		}
+	}
+	n, err := io.Copy(w, body)
+	if err != nil {
+		return n, err
+	}
+	if h != nil && hex.EncodeToString(h.Sum(nil)) != want {
+		return n, fmt.Errorf("%w: received %d bytes whose MD5 is not the ETag %s", ErrContentMD5Mismatch, n, out.ETag)
+	}
+	return n, nil
+}
+
+// byteRange returns the Range header for offset and size ("" for the whole object).
+func byteRange(off, size int64, hasSize bool) string {
+	switch {
+	case hasSize:
+		return "bytes=" + strconv.FormatInt(off, 10) + "-" + strconv.FormatInt(off+size-1, 10)
+	case off > 0:
+		return "bytes=" + strconv.FormatInt(off, 10) + "-"
+	default:
+		return ""
+	}
+}
+
+// plainMD5 returns the hex MD5 inside a quoted ETag, or "" when the ETag is
+// not a plain 32-hex-digit MD5 (e.g. some multipart ETags).
+func plainMD5(etag string) string {
+	e := strings.ToLower(strings.Trim(etag, `"`))
+	if len(e) != 32 {
+		return ""
+	}
+	if _, err := hex.DecodeString(e); err != nil {
+		return ""
+	}
+	return e
+}
+
+// write stores exactly size bytes of r at path. A nil r is allowed only with
+// size 0; extra bytes of r are not read; a shorter r fails and stores
+// nothing. Objects larger than the upload threshold go through a parallel
+// multipart upload (upload.go).
+func (s *Storage) write(ctx context.Context, path string, r io.Reader, size int64, opt pairStorageWrite) (int64, error) {
+	k, err := s.fileKey(path)
+	if err != nil {
+		return 0, err
+	}
+	if size < 0 || size > maxObjectSize {
+		return 0, fmt.Errorf("%w: %d is outside 0..%d", ErrSizeInvalid, size, int64(maxObjectSize))
+	}
+	if r == nil && size > 0 {
+		return 0, fmt.Errorf("%w: nil reader with size %d", ErrSizeInvalid, size)
+	}
+	key, err := sseKey(opt.HasEncryptionCustomerAlgorithm, opt.EncryptionCustomerAlgorithm, opt.HasEncryptionCustomerKey, opt.EncryptionCustomerKey)
+	if err != nil {
+		return 0, err
+	}
+	sum, err := contentMD5(opt.HasContentMd5, opt.ContentMd5)
+	if err != nil {
+		return 0, err
+	}
+	if size > s.upload.threshold() {
+		return s.writeLarge(ctx, k, r, size, largeWrite{contentType: opt.ContentType, storageClass: opt.StorageClass,
+			sseKey: key, callback: opt.IoCallback, wantMD5: sum})
+	}
+	var body io.Reader
+	if size > 0 {
+		body = io.LimitReader(r, size)
+		if opt.HasIoCallback {
+			body = iowrap.CallbackReader(body, opt.IoCallback)
+		}
+	}
+	_, err = s.client.PutObject(ctx, s.name, k, body, &qsapi.PutObjectInput{
+		ContentLength: size,
+		ContentMD5:    sum,
+		ContentType:   opt.ContentType,
+		StorageClass:  opt.StorageClass,
+		SSECKey:       key,
+	})
+	if err != nil {
+		return 0, err
+	}
+	return size, nil
+}
