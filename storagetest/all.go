@@ -29,27 +29,40 @@ type Options struct {
 	// ListObjects, when positive, makes TestAll run TestListMany with that
 	// many objects; choose more than the service's list page size.
 	ListObjects int
+
+	// Skip names TestAll subtests (e.g. "Fetcher", "Reacher") to skip even
+	// though the store implements them, each with the reason to report.
+	Skip map[string]string
 }
 
 // TestAll runs TestStorager and then, for every optional capability the
 // store implements (by type assertion), the matching Test function, each as
-// a subtest named after the capability. Capabilities the store does not
-// implement are reported as skipped subtests with the reason.
+// a subtest named after the capability: Storager, StrictPairs, ListMany,
+// Appender, Copier, CopierWithDir or CopierWithVirtualDir, Direr, Fetcher,
+// Linker, Mover, MoverWithDir or MoverWithVirtualDir, Multiparter, Reacher,
+// StorageHTTPSignerRead, StorageHTTPSignerWrite, StorageHTTPSignerDelete and
+// MultipartHTTPSigner. Capabilities the store does not implement, and those
+// named in opts.Skip, are reported as skipped subtests with the reason.
 func TestAll(t *testing.T, store types.Storager, opts Options) {
 	if store == nil {
 		t.Fatal("storagetest: store is nil")
 	}
-	t.Run("Storager", func(t *testing.T) { TestStorager(t, store) })
-	if opts.LoosePair {
-		t.Run("StrictPairs", func(t *testing.T) { t.Skip("the store accepts unknown pairs (Options.LoosePair)") })
-	} else {
-		t.Run("StrictPairs", func(t *testing.T) { TestStrictPairs(t, store) })
+	run := func(name string, ok bool, why string, test func(t *testing.T)) {
+		t.Run(name, func(t *testing.T) {
+			if reason, skip := opts.Skip[name]; skip {
+				t.Skip(reason)
+			}
+			if !ok {
+				t.Skip(why)
+			}
+			test(t)
+		})
 	}
-	if opts.ListObjects > 0 {
-		t.Run("ListMany", func(t *testing.T) { TestListMany(t, store, opts.ListObjects) })
-	} else {
-		t.Run("ListMany", func(t *testing.T) { t.Skip("Options.ListObjects is 0") })
-	}
+	run("Storager", true, "", func(t *testing.T) { TestStorager(t, store) })
+	run("StrictPairs", !opts.LoosePair, "the store accepts unknown pairs (Options.LoosePair)",
+		func(t *testing.T) { TestStrictPairs(t, store) })
+	run("ListMany", opts.ListObjects > 0, "Options.ListObjects is 0",
+		func(t *testing.T) { TestListMany(t, store, opts.ListObjects) })
 
 	_, isDirer := store.(types.Direr)
 	_, isCopier := store.(types.Copier)
@@ -62,51 +75,43 @@ func TestAll(t *testing.T, store types.Storager, opts Options) {
 	_, isLinker := store.(types.Linker)
 	_, isReacher := store.(types.Reacher)
 
-	capability := func(name string, ok bool, why string, test func(t *testing.T)) {
-		t.Run(name, func(t *testing.T) {
-			if !ok {
-				t.Skip(why)
-			}
-			test(t)
-		})
-	}
-	capability("Appender", isAppender, "store does not implement types.Appender",
+	run("Appender", isAppender, "store does not implement types.Appender",
 		func(t *testing.T) { TestAppender(t, store) })
-	capability("Copier", isCopier, "store does not implement types.Copier",
+	run("Copier", isCopier, "store does not implement types.Copier",
 		func(t *testing.T) { TestCopier(t, store) })
 	if opts.VirtualDir {
-		capability("CopierWithVirtualDir", isCopier && isDirer, "store does not implement both types.Copier and types.Direr",
+		run("CopierWithVirtualDir", isCopier && isDirer, "store does not implement both types.Copier and types.Direr",
 			func(t *testing.T) { TestCopierWithVirtualDir(t, store) })
 	} else {
-		capability("CopierWithDir", isCopier && isDirer, "store does not implement both types.Copier and types.Direr",
+		run("CopierWithDir", isCopier && isDirer, "store does not implement both types.Copier and types.Direr",
 			func(t *testing.T) { TestCopierWithDir(t, store) })
 	}
-	capability("Direr", isDirer, "store does not implement types.Direr",
+	run("Direr", isDirer, "store does not implement types.Direr",
 		func(t *testing.T) { TestDirer(t, store) })
-	capability("Fetcher", isFetcher, "store does not implement types.Fetcher",
+	run("Fetcher", isFetcher, "store does not implement types.Fetcher",
 		func(t *testing.T) { TestFetcher(t, store, opts.Serve) })
-	capability("Linker", isLinker, "store does not implement types.Linker",
+	run("Linker", isLinker, "store does not implement types.Linker",
 		func(t *testing.T) { TestLinker(t, store) })
-	capability("Mover", isMover, "store does not implement types.Mover",
+	run("Mover", isMover, "store does not implement types.Mover",
 		func(t *testing.T) { TestMover(t, store) })
 	if opts.VirtualDir {
-		capability("MoverWithVirtualDir", isMover && isDirer, "store does not implement both types.Mover and types.Direr",
+		run("MoverWithVirtualDir", isMover && isDirer, "store does not implement both types.Mover and types.Direr",
 			func(t *testing.T) { TestMoverWithVirtualDir(t, store) })
 	} else {
-		capability("MoverWithDir", isMover && isDirer, "store does not implement both types.Mover and types.Direr",
+		run("MoverWithDir", isMover && isDirer, "store does not implement both types.Mover and types.Direr",
 			func(t *testing.T) { TestMoverWithDir(t, store) })
 	}
-	capability("Multiparter", isMultiparter, "store does not implement types.Multiparter",
+	run("Multiparter", isMultiparter, "store does not implement types.Multiparter",
 		func(t *testing.T) { TestMultiparter(t, store) })
-	capability("Reacher", isReacher, "store does not implement types.Reacher",
+	run("Reacher", isReacher, "store does not implement types.Reacher",
 		func(t *testing.T) { TestReacher(t, store) })
-	capability("StorageHTTPSignerRead", isStorageSigner, "store does not implement types.StorageHTTPSigner",
+	run("StorageHTTPSignerRead", isStorageSigner, "store does not implement types.StorageHTTPSigner",
 		func(t *testing.T) { TestStorageHTTPSignerRead(t, store) })
-	capability("StorageHTTPSignerWrite", isStorageSigner, "store does not implement types.StorageHTTPSigner",
+	run("StorageHTTPSignerWrite", isStorageSigner, "store does not implement types.StorageHTTPSigner",
 		func(t *testing.T) { TestStorageHTTPSignerWrite(t, store) })
-	capability("StorageHTTPSignerDelete", isStorageSigner, "store does not implement types.StorageHTTPSigner",
+	run("StorageHTTPSignerDelete", isStorageSigner, "store does not implement types.StorageHTTPSigner",
 		func(t *testing.T) { TestStorageHTTPSignerDelete(t, store) })
-	capability("MultipartHTTPSigner", isMultipartSigner && isMultiparter,
+	run("MultipartHTTPSigner", isMultipartSigner && isMultiparter,
 		"store does not implement both types.MultipartHTTPSigner and types.Multiparter",
 		func(t *testing.T) { TestMultipartHTTPSigner(t, store) })
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,6 +27,8 @@ import (
 type httpFake struct {
 	*memory.Storage
 	base string // URL of the front end
+
+	fetches atomic.Int32 // calls of FetchWithContext
 
 	types.UnimplementedFetcher
 	types.UnimplementedReacher
@@ -139,6 +142,7 @@ func (f *httpFake) Fetch(p, u string, ps ...types.Pair) error {
 }
 
 func (f *httpFake) FetchWithContext(ctx context.Context, p, u string, _ ...types.Pair) error {
+	f.fetches.Add(1)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return f.wrap("fetch", err, p, u)
@@ -226,5 +230,28 @@ func (f *httpFake) QuerySignHTTPCompleteMultipart(o *types.Object, parts []*type
 // TestSuiteOnHTTPFake runs the whole suite, including the Fetcher, Reacher
 // and HTTP signer functions, against the memory service behind httpFake.
 func TestSuiteOnHTTPFake(t *testing.T) {
-	storagetest.TestAll(t, newHTTPFake(t), storagetest.Options{})
+	f := newHTTPFake(t)
+	storagetest.TestAll(t, f, storagetest.Options{})
+	if f.fetches.Load() == 0 {
+		t.Fatal("TestAll never called Fetch on a Fetcher")
+	}
+}
+
+// allSubtests are the names of TestAll's subtests.
+var allSubtests = []string{"Storager", "StrictPairs", "ListMany", "Appender", "Copier", "CopierWithDir",
+	"Direr", "Fetcher", "Linker", "Mover", "MoverWithDir", "Multiparter", "Reacher",
+	"StorageHTTPSignerRead", "StorageHTTPSignerWrite", "StorageHTTPSignerDelete", "MultipartHTTPSigner"}
+
+// TestAllHonoursSkip checks that Options.Skip skips implemented
+// capabilities: with every subtest skipped, Fetch is never called.
+func TestAllHonoursSkip(t *testing.T) {
+	f := newHTTPFake(t)
+	skip := map[string]string{}
+	for _, name := range allSubtests {
+		skip[name] = "skipped by TestAllHonoursSkip"
+	}
+	storagetest.TestAll(t, f, storagetest.Options{Skip: skip})
+	if n := f.fetches.Load(); n != 0 {
+		t.Fatalf("Fetch called %d times although Fetcher was skipped", n)
+	}
 }
