@@ -105,7 +105,7 @@ func newRemote(cfg *config, hc *http.Client) (*remote, error) {
 		}
 	} else {
 		ak, sk, zone = cfg.AccessKeyID, cfg.SecretAccessKey, cfg.Zone
-		ep = endpoint.Value{Protocol: cfg.Protocol, Host: cfg.Host, Port: cfg.Port}.String()
+		ep = fmt.Sprintf("%s:%s:%d", cfg.Protocol, cfg.Host, cfg.Port)
 		r.base = []types.Pair{pairs.WithCredential("hmac:" + ak + ":" + sk), pairs.WithEndpoint(ep)}
 		if zone != "" {
 			r.base = append(r.base, pairs.WithLocation(zone))

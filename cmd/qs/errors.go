@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/qsgo/qsgo/qsapi"
 	"github.com/qsgo/qsgo/services"
+	"github.com/qsgo/qsgo/services/qingstor"
 )
 
 // Exit codes of qs.
@@ -79,7 +81,7 @@ func explain(err error) string {
 	case errors.Is(err, services.ErrObjectNotExist):
 		reason = "no such object"
 	case errors.Is(err, services.ErrPermissionDenied):
-		reason = "permission denied (check the access key, the secret key and the bucket's owner)"
+		reason = "permission denied"
 	case errors.Is(err, services.ErrRequestThrottled):
 		reason = "the server is throttling requests; try again later"
 	case errors.Is(err, services.ErrServiceInternal):
@@ -87,15 +89,16 @@ func explain(err error) string {
 	case errors.Is(err, services.ErrObjectModeInvalid):
 		reason = "the object has the wrong type for this operation"
 	}
+	var qe *qingstor.ServerError
+	if errors.As(err, &qe) {
+		return serverReason(reason, qe.StatusCode, qe.Code, qe.Message, qe.RequestID)
+	}
 	if e, ok := qsapi.AsError(err); ok {
-		return joinReason(reason, e.Message, fmt.Sprintf("server said %d %s (request id %s)", e.StatusCode, e.Code, e.RequestID))
+		return serverReason(reason, e.StatusCode, e.Code, e.Message, e.RequestID)
 	}
 	if m := serverErrRE.FindStringSubmatch(err.Error()); m != nil {
-		detail := "server said " + m[2]
-		if m[3] != "" {
-			detail += " " + m[3]
-		}
-		return joinReason(reason, strings.TrimSpace(m[4]), detail+" (request id "+m[5]+")")
+		status, _ := strconv.Atoi(m[2])
+		return serverReason(reason, status, m[3], strings.TrimSpace(m[4]), m[5])
 	}
 	var se services.StorageError
 	if errors.As(err, &se) && se.Err != nil {
@@ -117,14 +120,31 @@ func explain(err error) string {
 	return err.Error()
 }
 
-func joinReason(reason, message, detail string) string {
-	parts := []string{}
-	if reason != "" {
-		parts = append(parts, reason)
+// serverReason formats a server's answer: "no such bucket (server: 404
+// bucket_not_exists "The bucket ...", request id 1a2b)".
+func serverReason(reason string, status int, code, message, requestID string) string {
+	switch code {
+	case qsapi.CodeBucketNotExists:
+		reason = "no such bucket"
+	case qsapi.CodeBucketNotEmpty:
+		reason = "the bucket is not empty (use rb --force to delete its objects too)"
+	case qsapi.CodeBucketExists:
+		reason = "the bucket name is taken"
+	case qsapi.CodeSignatureMismatch, qsapi.CodeInvalidAccessKey:
+		reason = "the server refused the credentials (check access_key_id and secret_access_key)"
 	}
-	if message != "" && !strings.EqualFold(message, reason) {
-		parts = append(parts, message)
+	if reason == "" {
+		reason = "the request failed"
 	}
-	parts = append(parts, detail)
-	return strings.Join(parts, "; ")
+	detail := fmt.Sprintf("server: %d", status)
+	if code != "" {
+		detail += " " + code
+	}
+	if message != "" {
+		detail += fmt.Sprintf(" %q", message)
+	}
+	if requestID != "" {
+		detail += ", request id " + requestID
+	}
+	return reason + " (" + detail + ")"
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/qsgo/qsgo/pairs"
@@ -27,19 +29,31 @@ func newMbCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			svc, err := rem.servicer()
-			if err != nil {
-				return err
-			}
-			var ps []types.Pair
-			if rem.zone != "" {
-				ps = append(ps, pairs.WithLocation(rem.zone))
-			}
-			if _, err := svc.CreateWithContext(cmd.Context(), l.Bucket, ps...); err != nil {
+			if err := makeBucket(cmd.Context(), rem, l.Bucket); err != nil {
 				return wrapOp("mb", l.String(), err)
 			}
 			a.say(false, "made bucket %s", l)
 			return nil
 		},
 	}
+}
+
+// makeBucket creates bucket in the configured zone through the go-storage
+// servicer; without a zone it asks the wire client, whose request goes to
+// the endpoint as given (a local server then uses its default zone).
+func makeBucket(ctx context.Context, rem *remote, bucket string) error {
+	if rem.zone == "" && rem.api != nil {
+		_, err := rem.api.PutBucket(ctx, bucket)
+		return err
+	}
+	svc, err := rem.servicer()
+	if err != nil {
+		return err
+	}
+	var ps []types.Pair
+	if rem.zone != "" {
+		ps = append(ps, pairs.WithLocation(rem.zone))
+	}
+	_, err = svc.CreateWithContext(ctx, bucket, ps...)
+	return err
 }

@@ -70,6 +70,8 @@ func (l location) String() string {
 	switch {
 	case l.Stdio:
 		return "-"
+	case l.Remote && l.Key == "":
+		return scheme + l.Bucket
 	case l.Remote:
 		return scheme + l.Bucket + "/" + l.Key
 	}
