@@ -3,6 +3,7 @@ package qingstor
 import (
 	"encoding/base64"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -68,3 +69,5 @@ func mustList(tb testing.TB, it *types.ObjectIterator) []*types.Object {
 
 // b64 is the unpadded base64 of []byte pairs in connection strings.
 func b64(b []byte) string { return base64.RawStdEncoding.EncodeToString(b) }
+
+func itoa(n int) string { return strconv.Itoa(n) }

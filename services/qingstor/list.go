@@ -93,8 +93,9 @@ func (s *Storage) nextObjectPage(st *listStatus) types.NextObjectFunc {
 // errNoProgress is the error of a listing whose marker stops advancing.
 var errNoProgress = services.NewErrorCode("listing marker does not advance")
 
-// listPageSize is the page size asked for (the server may send fewer).
-const listPageSize = 1000
+// listPageSize is the page size asked for (the server may send fewer); a
+// variable so tests can force many pages.
+var listPageSize = 1000
 
 // listedObject builds the object of one listed key; nil skips it (the
 // marker of the listed directory itself).

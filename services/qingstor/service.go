@@ -280,5 +280,6 @@ func (s *Service) list(ctx context.Context, opt pairServiceList) (*types.Storage
 	return types.NewStoragerIterator(ctx, next, st), nil
 }
 
-// bucketPageSize is the page size of bucket listings (QingStor's default).
-const bucketPageSize = 200
+// bucketPageSize is the page size of bucket listings (QingStor's default);
+// a variable so tests can force many pages.
+var bucketPageSize = 200
