@@ -52,6 +52,13 @@
 // (path.Join(WorkDir, target) for relative ones); Read and Copy follow up to
 // 16 links. Multiparter: part indexes 0..9999, no minimum part size;
 // CompleteMultipart needs the parts in increasing index order with the sizes
-// (and ETags, when given) they were uploaded with. There is no Servicer:
-// New returns a nil one.
+// (and ETags, when given) they were uploaded with.
+//
+// # Servicer
+//
+// Service (NewServicer, "memory://") manages the named spaces as storages:
+// Create and Get open the space of that name (named spaces come into being
+// on first use, so both succeed for a new name and keep an existing one's
+// objects), List lists the spaces that exist, Delete forgets one (storages
+// already open keep their detached copy).
 package memory

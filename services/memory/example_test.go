@@ -115,3 +115,14 @@ func ExampleStorage_CreateLink() {
 	// link /w/target
 	// linked
 }
+
+func ExampleService() {
+	srv, _, _ := memory.New()
+	bucket, _ := srv.Create("example-bucket")
+	_, _ = bucket.Write("k", strings.NewReader("v"), 1)
+	same, _ := srv.Get("example-bucket")
+	o, _ := same.Stat("k")
+	fmt.Println(same.Metadata().Name, o.MustGetContentLength())
+	_ = srv.Delete("example-bucket")
+	// Output: example-bucket 1
+}

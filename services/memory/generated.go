@@ -65,6 +65,7 @@ var pairMap = map[string]string{
 	"credential":            "string",
 	"default_content_type":  "string",
 	"default_io_callback":   "func([]byte)",
+	"default_service_pairs": "DefaultServicePairs",
 	"default_storage_pairs": "DefaultStoragePairs",
 	"enable_loose_pair":     "bool",
 	"endpoint":              "string",
@@ -78,12 +79,14 @@ var pairMap = map[string]string{
 	"name":                  "string",
 	"object_mode":           "ObjectMode",
 	"offset":                "int64",
+	"service_features":      "ServiceFeatures",
 	"size":                  "int64",
 	"storage_features":      "StorageFeatures",
 	"work_dir":              "string",
 }
 
 func init() {
+	services.RegisterServicer(Type, NewServicer)
 	services.RegisterStorager(Type, NewStorager)
 	services.RegisterSchema(Type, pairMap)
 }
@@ -92,6 +95,329 @@ func init() {
 // value itself is not kept: it may be a secret.
 func pairTypeMismatch(op string, p Pair, typ string) error {
 	return &ps.Error{Op: op, Err: ps.ErrPairTypeMismatch, Key: p.Key, Type: typ, Value: fmt.Sprintf("of type %T", p.Value)}
+}
+
+// ServiceFeatures are the features of the service; turn them on with the enable_<feature> pairs.
+type ServiceFeatures struct {
+}
+
+// DefaultServicePairs are pairs appended, per operation, after the caller's pairs.
+type DefaultServicePairs struct {
+	Create []Pair
+	Delete []Pair
+	Get    []Pair
+	List   []Pair
+}
+
+// WithServiceFeatures returns the pair "service_features".
+//
+// ServiceFeatures are the features of the service.
+func WithServiceFeatures(v ServiceFeatures) Pair { return Pair{Key: "service_features", Value: v} }
+
+// WithDefaultServicePairs returns the pair "default_service_pairs".
+//
+// DefaultServicePairs are the default pairs of the service operations.
+func WithDefaultServicePairs(v DefaultServicePairs) Pair {
+	return Pair{Key: "default_service_pairs", Value: v}
+}
+
+var _ Servicer = &Service{}
+
+// NewServicer returns the Servicer of this service built from pairs (see newServicer).
+// Errors are InitError values.
+func NewServicer(pairs ...Pair) (Servicer, error) {
+	x, err := newServicer(pairs...)
+	if err != nil {
+		var ie services.InitError
+		if errors.As(err, &ie) {
+			return nil, err
+		}
+		return nil, services.InitError{Op: "new_servicer", Type: Type, Err: err, Pairs: pairs}
+	}
+	return x, nil
+}
+
+// pairServiceNew holds the parsed pairs of NewServicer.
+type pairServiceNew struct {
+	pairs                  []Pair
+	HasServiceFeatures     bool
+	ServiceFeatures        ServiceFeatures
+	HasDefaultServicePairs bool
+	DefaultServicePairs    DefaultServicePairs
+}
+
+// parsePairServiceNew parses the pairs of NewServicer: the first occurrence of a key
+// wins, unknown keys are ignored, enable_<feature> turns on a feature and
+// default_<pair> is appended to the default pairs of every op accepting <pair>.
+func parsePairServiceNew(opts []Pair) (pairServiceNew, error) {
+	result := pairServiceNew{pairs: opts}
+	seen := make(map[string]bool, len(opts))
+	for _, v := range opts {
+		if seen[v.Key] {
+			continue
+		}
+		seen[v.Key] = true
+		switch v.Key {
+		case "service_features":
+			x, ok := v.Value.(ServiceFeatures)
+			if !ok {
+				return pairServiceNew{}, pairTypeMismatch("new_servicer", v, "ServiceFeatures")
+			}
+			result.HasServiceFeatures = true
+			_ = x
+		case "default_service_pairs":
+			x, ok := v.Value.(DefaultServicePairs)
+			if !ok {
+				return pairServiceNew{}, pairTypeMismatch("new_servicer", v, "DefaultServicePairs")
+			}
+			result.HasDefaultServicePairs = true
+			result.DefaultServicePairs.Create = append(result.DefaultServicePairs.Create, x.Create...)
+			result.DefaultServicePairs.Delete = append(result.DefaultServicePairs.Delete, x.Delete...)
+			result.DefaultServicePairs.Get = append(result.DefaultServicePairs.Get, x.Get...)
+			result.DefaultServicePairs.List = append(result.DefaultServicePairs.List, x.List...)
+		}
+	}
+	return result, nil
+}
+
+// pairServiceCreate holds the parsed pairs of Create.
+type pairServiceCreate struct {
+	pairs                  []Pair
+	HasWorkDir             bool
+	WorkDir                string
+	HasStorageFeatures     bool
+	StorageFeatures        StorageFeatures
+	HasDefaultStoragePairs bool
+	DefaultStoragePairs    DefaultStoragePairs
+}
+
+// parsePairServiceCreate parses the pairs of Create: the first occurrence of a key wins.
+func (s *Service) parsePairServiceCreate(opts []Pair) (pairServiceCreate, error) {
+	result := pairServiceCreate{pairs: opts}
+	for _, v := range opts {
+		switch v.Key {
+		case "work_dir":
+			if result.HasWorkDir {
+				continue
+			}
+			x, ok := v.Value.(string)
+			if !ok {
+				return pairServiceCreate{}, pairTypeMismatch("create", v, "string")
+			}
+			result.HasWorkDir = true
+			result.WorkDir = x
+		case "storage_features":
+			if result.HasStorageFeatures {
+				continue
+			}
+			x, ok := v.Value.(StorageFeatures)
+			if !ok {
+				return pairServiceCreate{}, pairTypeMismatch("create", v, "StorageFeatures")
+			}
+			result.HasStorageFeatures = true
+			result.StorageFeatures = x
+		case "default_storage_pairs":
+			if result.HasDefaultStoragePairs {
+				continue
+			}
+			x, ok := v.Value.(DefaultStoragePairs)
+			if !ok {
+				return pairServiceCreate{}, pairTypeMismatch("create", v, "DefaultStoragePairs")
+			}
+			result.HasDefaultStoragePairs = true
+			result.DefaultStoragePairs = x
+		default:
+			return pairServiceCreate{}, services.PairUnsupportedError{Pair: v}
+		}
+	}
+	return result, nil
+}
+
+// Create will create a new storager with the given name.
+//
+// It is CreateWithContext with context.Background().
+func (s *Service) Create(name string, pairs ...Pair) (store Storager, err error) {
+	return s.CreateWithContext(context.Background(), name, pairs...)
+}
+
+// CreateWithContext will create a new storager with the given name.
+//
+// It accepts pairs optional: work_dir, storage_features, default_storage_pairs. Errors are wrapped by s.formatError; it calls s.create.
+func (s *Service) CreateWithContext(ctx context.Context, name string, pairs ...Pair) (store Storager, err error) {
+	defer func() {
+		if err != nil {
+			err = s.formatError("create", err, name)
+		}
+	}()
+	pairs = append(pairs[:len(pairs):len(pairs)], s.defaultPairs.Create...)
+	var opt pairServiceCreate
+	opt, err = s.parsePairServiceCreate(pairs)
+	if err != nil {
+		return
+	}
+	return s.create(ctx, name, opt)
+}
+
+// pairServiceDelete holds the parsed pairs of Delete.
+type pairServiceDelete struct {
+	pairs []Pair
+}
+
+// parsePairServiceDelete parses the pairs of Delete: the first occurrence of a key wins.
+func (s *Service) parsePairServiceDelete(opts []Pair) (pairServiceDelete, error) {
+	result := pairServiceDelete{pairs: opts}
+	for _, v := range opts {
+		switch v.Key {
+		default:
+			return pairServiceDelete{}, services.PairUnsupportedError{Pair: v}
+		}
+	}
+	return result, nil
+}
+
+// Delete will delete the storager with the given name.
+//
+// It is DeleteWithContext with context.Background().
+func (s *Service) Delete(name string, pairs ...Pair) (err error) {
+	return s.DeleteWithContext(context.Background(), name, pairs...)
+}
+
+// DeleteWithContext will delete the storager with the given name.
+//
+// It accepts no pairs. Errors are wrapped by s.formatError; it calls s.delete.
+func (s *Service) DeleteWithContext(ctx context.Context, name string, pairs ...Pair) (err error) {
+	defer func() {
+		if err != nil {
+			err = s.formatError("delete", err, name)
+		}
+	}()
+	pairs = append(pairs[:len(pairs):len(pairs)], s.defaultPairs.Delete...)
+	var opt pairServiceDelete
+	opt, err = s.parsePairServiceDelete(pairs)
+	if err != nil {
+		return
+	}
+	return s.delete(ctx, name, opt)
+}
+
+// pairServiceGet holds the parsed pairs of Get.
+type pairServiceGet struct {
+	pairs                  []Pair
+	HasWorkDir             bool
+	WorkDir                string
+	HasStorageFeatures     bool
+	StorageFeatures        StorageFeatures
+	HasDefaultStoragePairs bool
+	DefaultStoragePairs    DefaultStoragePairs
+}
+
+// parsePairServiceGet parses the pairs of Get: the first occurrence of a key wins.
+func (s *Service) parsePairServiceGet(opts []Pair) (pairServiceGet, error) {
+	result := pairServiceGet{pairs: opts}
+	for _, v := range opts {
+		switch v.Key {
+		case "work_dir":
+			if result.HasWorkDir {
+				continue
+			}
+			x, ok := v.Value.(string)
+			if !ok {
+				return pairServiceGet{}, pairTypeMismatch("get", v, "string")
+			}
+			result.HasWorkDir = true
+			result.WorkDir = x
+		case "storage_features":
+			if result.HasStorageFeatures {
+				continue
+			}
+			x, ok := v.Value.(StorageFeatures)
+			if !ok {
+				return pairServiceGet{}, pairTypeMismatch("get", v, "StorageFeatures")
+			}
+			result.HasStorageFeatures = true
+			result.StorageFeatures = x
+		case "default_storage_pairs":
+			if result.HasDefaultStoragePairs {
+				continue
+			}
+			x, ok := v.Value.(DefaultStoragePairs)
+			if !ok {
+				return pairServiceGet{}, pairTypeMismatch("get", v, "DefaultStoragePairs")
+			}
+			result.HasDefaultStoragePairs = true
+			result.DefaultStoragePairs = x
+		default:
+			return pairServiceGet{}, services.PairUnsupportedError{Pair: v}
+		}
+	}
+	return result, nil
+}
+
+// Get will return a storager bound to the given name without creating it.
+//
+// It is GetWithContext with context.Background().
+func (s *Service) Get(name string, pairs ...Pair) (store Storager, err error) {
+	return s.GetWithContext(context.Background(), name, pairs...)
+}
+
+// GetWithContext will return a storager bound to the given name without creating it.
+//
+// It accepts pairs optional: work_dir, storage_features, default_storage_pairs. Errors are wrapped by s.formatError; it calls s.get.
+func (s *Service) GetWithContext(ctx context.Context, name string, pairs ...Pair) (store Storager, err error) {
+	defer func() {
+		if err != nil {
+			err = s.formatError("get", err, name)
+		}
+	}()
+	pairs = append(pairs[:len(pairs):len(pairs)], s.defaultPairs.Get...)
+	var opt pairServiceGet
+	opt, err = s.parsePairServiceGet(pairs)
+	if err != nil {
+		return
+	}
+	return s.get(ctx, name, opt)
+}
+
+// pairServiceList holds the parsed pairs of List.
+type pairServiceList struct {
+	pairs []Pair
+}
+
+// parsePairServiceList parses the pairs of List: the first occurrence of a key wins.
+func (s *Service) parsePairServiceList(opts []Pair) (pairServiceList, error) {
+	result := pairServiceList{pairs: opts}
+	for _, v := range opts {
+		switch v.Key {
+		default:
+			return pairServiceList{}, services.PairUnsupportedError{Pair: v}
+		}
+	}
+	return result, nil
+}
+
+// List will list the storagers of the service.
+//
+// It is ListWithContext with context.Background().
+func (s *Service) List(pairs ...Pair) (sti *StoragerIterator, err error) {
+	return s.ListWithContext(context.Background(), pairs...)
+}
+
+// ListWithContext will list the storagers of the service.
+//
+// It accepts no pairs. Errors are wrapped by s.formatError; it calls s.list.
+func (s *Service) ListWithContext(ctx context.Context, pairs ...Pair) (sti *StoragerIterator, err error) {
+	defer func() {
+		if err != nil {
+			err = s.formatError("list", err, "")
+		}
+	}()
+	pairs = append(pairs[:len(pairs):len(pairs)], s.defaultPairs.List...)
+	var opt pairServiceList
+	opt, err = s.parsePairServiceList(pairs)
+	if err != nil {
+		return
+	}
+	return s.list(ctx, opt)
 }
 
 // StorageFeatures are the features of the storage; turn them on with the enable_<feature> pairs.

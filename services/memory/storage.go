@@ -33,11 +33,18 @@ type Storage struct {
 	types.UnimplementedMultiparter
 }
 
-// New returns a memory Storager built from pairs, like NewStorager. memory
-// has no Servicer, so the Servicer is always nil.
+// New returns the memory Servicer and a Storager, both built from pairs
+// (see NewServicer and NewStorager).
 func New(pairs ...types.Pair) (types.Servicer, types.Storager, error) {
+	srv, err := NewServicer(pairs...)
+	if err != nil {
+		return nil, nil, err
+	}
 	store, err := NewStorager(pairs...)
-	return nil, store, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return srv, store, nil
 }
 
 // newStorager builds a Storage: name selects a shared named space (empty:
