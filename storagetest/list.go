@@ -160,9 +160,10 @@ func testListPrefix(e *env) {
 		for _, o := range objs {
 			p, ok := want[o.Path]
 			if !ok {
-				// Directory markers may be listed, as directories.
+				// Directories of the tree may be listed, as directories.
 				if o.Mode.IsDir() && strings.HasPrefix(o.Path, prefix) &&
-					(isDirEntry(o, strings.TrimSuffix(tr.dir, "/")) || (tr.emptySub != "" && isDirEntry(o, tr.emptySub))) {
+					(isDirEntry(o, strings.TrimSuffix(tr.dir, "/")) || isDirEntry(o, tr.sub) ||
+						(tr.emptySub != "" && isDirEntry(o, tr.emptySub))) {
 					continue
 				}
 				e.t.Errorf("prefix mode: List(%q) returned unexpected object %s", prefix, describe(o))
