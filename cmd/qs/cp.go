@@ -105,10 +105,10 @@ func (a *app) transfer(ctx context.Context, op, srcArg, dstArg string, f *copyFl
 		return err
 	}
 	switch {
-	case !src.Remote && !dst.Remote:
-		return usagef("%s: neither %s nor %s is a qs:// URL; use the system's cp or mv for local files", op, srcArg, dstArg)
 	case src.Stdio && dst.Stdio:
 		return usagef("%s: source and destination cannot both be -", op)
+	case !src.Remote && !dst.Remote:
+		return usagef("%s: neither %s nor %s is a qs:// URL; use the system's cp or mv for local files", op, srcArg, dstArg)
 	case f.recursive && (src.Stdio || dst.Stdio):
 		return usagef("%s -r: - cannot be a directory", op)
 	case move && src.Stdio:

@@ -153,6 +153,19 @@ func uploadStream(ctx context.Context, s types.Storager, key string, r io.Reader
 		b.done(err)
 		return 0, err
 	}
+	// A stream of exactly one part is still one plain write.
+	var peek [1]byte
+	pn, perr := io.ReadFull(r, peek[:])
+	if pn == 0 && perr == io.EOF {
+		w, err := s.WriteWithContext(ctx, key, &countingReader{r: bytes.NewReader(first), bar: b}, int64(len(first)))
+		b.done(err)
+		return w, err
+	}
+	if perr != nil {
+		b.done(perr)
+		return 0, perr
+	}
+	r = io.MultiReader(bytes.NewReader(peek[:]), r)
 	mp, ok := s.(types.Multiparter)
 	if !ok {
 		return 0, fmt.Errorf("the service cannot take a stream longer than %d bytes (no multipart upload)", ps)
