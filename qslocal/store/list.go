@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -74,7 +73,7 @@ func (s *Store) ListObjects(bucket, prefix, delimiter, marker string, limit int)
 				return nil
 			}
 			var o Object
-			if err := json.Unmarshal(c.Value(), &o); err != nil {
+			if err := o.UnmarshalBinary(c.Value()); err != nil {
 				return fmt.Errorf("store: corrupt object record: %w", err)
 			}
 			page.Objects = append(page.Objects, o)

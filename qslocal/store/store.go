@@ -13,6 +13,7 @@
 package store
 
 import (
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -147,7 +148,7 @@ func (s *Store) sweep() error {
 	err := s.kv.View(func(tx kvTx) error {
 		for c := tx.Seek(tableObjects, nil); c.Key() != nil; c.Next() {
 			var o Object
-			if err := json.Unmarshal(c.Value(), &o); err != nil {
+			if err := o.UnmarshalBinary(c.Value()); err != nil {
 				return err
 			}
 			for _, g := range o.Segments {
@@ -253,20 +254,35 @@ func objKey(bucket, key string) []byte {
 	return append(b, key...)
 }
 
-func getJSON[T any](tx kvTx, table string, k []byte) (*T, error) {
+// getRec reads a record: binary for types with UnmarshalBinary (objects),
+// JSON otherwise. nil, nil when absent.
+func getRec[T any](tx kvTx, table string, k []byte) (*T, error) {
 	v := tx.Get(table, k)
 	if v == nil {
 		return nil, nil
 	}
 	var t T
-	if err := json.Unmarshal(v, &t); err != nil {
+	var err error
+	if u, ok := any(&t).(encoding.BinaryUnmarshaler); ok {
+		err = u.UnmarshalBinary(v)
+	} else {
+		err = json.Unmarshal(v, &t)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("store: corrupt %s record: %w", table, err)
 	}
 	return &t, nil
 }
 
-func putJSON(tx kvTx, table string, k []byte, v any) error {
-	b, err := json.Marshal(v)
+// putRec writes a record in the form getRec reads.
+func putRec(tx kvTx, table string, k []byte, v any) error {
+	var b []byte
+	var err error
+	if m, ok := v.(encoding.BinaryMarshaler); ok {
+		b, err = m.MarshalBinary()
+	} else {
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
 		return err
 	}
@@ -279,7 +295,7 @@ func (s *Store) CreateBucket(b Bucket) error {
 		if tx.Get(tableBuckets, []byte(b.Name)) != nil {
 			return ErrBucketExists
 		}
-		return putJSON(tx, tableBuckets, []byte(b.Name), b)
+		return putRec(tx, tableBuckets, []byte(b.Name), b)
 	})
 }
 
@@ -288,7 +304,7 @@ func (s *Store) GetBucket(name string) (*Bucket, error) {
 	var b *Bucket
 	err := s.kv.View(func(tx kvTx) error {
 		var err error
-		b, err = getJSON[Bucket](tx, tableBuckets, []byte(name))
+		b, err = getRec[Bucket](tx, tableBuckets, []byte(name))
 		if err == nil && b == nil {
 			err = ErrNoSuchBucket
 		}
@@ -342,10 +358,8 @@ func (s *Store) BucketStats(name string) (count, size int64, err error) {
 		}
 		p := objKey(name, "")
 		for c := tx.Seek(tableObjects, p); c.Key() != nil && hasPrefix(c.Key(), p); c.Next() {
-			var o struct {
-				Size int64 `json:"s"`
-			}
-			if err := json.Unmarshal(c.Value(), &o); err != nil {
+			var o Object
+			if err := o.UnmarshalBinary(c.Value()); err != nil {
 				return fmt.Errorf("store: corrupt object record: %w", err)
 			}
 			count++
@@ -373,7 +387,7 @@ func (s *Store) getObject(tx kvTx, bucket, key string) (*Object, error) {
 	if tx.Get(tableBuckets, []byte(bucket)) == nil {
 		return nil, ErrNoSuchBucket
 	}
-	o, err := getJSON[Object](tx, tableObjects, objKey(bucket, key))
+	o, err := getRec[Object](tx, tableObjects, objKey(bucket, key))
 	if err == nil && o == nil {
 		err = ErrNoSuchObject
 	}
@@ -413,7 +427,7 @@ func (s *Store) UpdateObject(bucket, key string, fn func(old *Object) (*Object, 
 			return ErrNoSuchBucket
 		}
 		var err error
-		old, err = getJSON[Object](tx, tableObjects, objKey(bucket, key))
+		old, err = getRec[Object](tx, tableObjects, objKey(bucket, key))
 		if err != nil {
 			return err
 		}
@@ -422,7 +436,7 @@ func (s *Store) UpdateObject(bucket, key string, fn func(old *Object) (*Object, 
 			return err
 		}
 		nu.Key = key
-		return putJSON(tx, tableObjects, objKey(bucket, key), nu)
+		return putRec(tx, tableObjects, objKey(bucket, key), nu)
 	})
 	if err != nil {
 		return err
@@ -445,7 +459,7 @@ func (s *Store) DeleteObject(bucket, key string) error {
 			return ErrNoSuchBucket
 		}
 		var err error
-		old, err = getJSON[Object](tx, tableObjects, objKey(bucket, key))
+		old, err = getRec[Object](tx, tableObjects, objKey(bucket, key))
 		if err != nil || old == nil {
 			return err
 		}
@@ -477,9 +491,9 @@ func (s *Store) MoveObject(srcBucket, srcKey, dstBucket, dstKey string, fn func(
 			}
 			old = src
 			nu.Key = dstKey
-			return putJSON(tx, tableObjects, objKey(dstBucket, dstKey), nu)
+			return putRec(tx, tableObjects, objKey(dstBucket, dstKey), nu)
 		}
-		old, err = getJSON[Object](tx, tableObjects, objKey(dstBucket, dstKey))
+		old, err = getRec[Object](tx, tableObjects, objKey(dstBucket, dstKey))
 		if err != nil {
 			return err
 		}
@@ -491,7 +505,7 @@ func (s *Store) MoveObject(srcBucket, srcKey, dstBucket, dstKey string, fn func(
 		if err := tx.Delete(tableObjects, objKey(srcBucket, srcKey)); err != nil {
 			return err
 		}
-		return putJSON(tx, tableObjects, objKey(dstBucket, dstKey), nu)
+		return putRec(tx, tableObjects, objKey(dstBucket, dstKey), nu)
 	})
 	if err != nil {
 		return err
@@ -509,12 +523,12 @@ func (s *Store) PutObjects(bucket string, objs []*Object) error {
 			return ErrNoSuchBucket
 		}
 		for _, o := range objs {
-			old, err := getJSON[Object](tx, tableObjects, objKey(bucket, o.Key))
+			old, err := getRec[Object](tx, tableObjects, objKey(bucket, o.Key))
 			if err != nil {
 				return err
 			}
 			dropped = append(dropped, droppedBlobs(old, o)...)
-			if err := putJSON(tx, tableObjects, objKey(bucket, o.Key), o); err != nil {
+			if err := putRec(tx, tableObjects, objKey(bucket, o.Key), o); err != nil {
 				return err
 			}
 		}

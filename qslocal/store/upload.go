@@ -38,7 +38,7 @@ func (s *Store) CreateUpload(u *Upload) error {
 			return ErrNoSuchBucket
 		}
 		k := uploadKey(u.Bucket, u.Key, u.ID)
-		if err := putJSON(tx, tableUploads, k, u); err != nil {
+		if err := putRec(tx, tableUploads, k, u); err != nil {
 			return err
 		}
 		return tx.Put(tableUpIndex, []byte(u.ID), k)
@@ -49,7 +49,7 @@ func getUpload(tx kvTx, bucket, key, id string) (*Upload, error) {
 	if tx.Get(tableBuckets, []byte(bucket)) == nil {
 		return nil, ErrNoSuchBucket
 	}
-	u, err := getJSON[Upload](tx, tableUploads, uploadKey(bucket, key, id))
+	u, err := getRec[Upload](tx, tableUploads, uploadKey(bucket, key, id))
 	if err == nil && u == nil {
 		err = ErrNoSuchUpload
 	}
@@ -75,14 +75,14 @@ func (s *Store) PutPart(bucket, key, id string, p *Part) error {
 		if _, err := getUpload(tx, bucket, key, id); err != nil {
 			return err
 		}
-		old, err := getJSON[Part](tx, tableParts, partKey(id, p.Number))
+		old, err := getRec[Part](tx, tableParts, partKey(id, p.Number))
 		if err != nil {
 			return err
 		}
 		if old != nil {
 			oldBlob = old.Blob
 		}
-		return putJSON(tx, tableParts, partKey(id, p.Number), p)
+		return putRec(tx, tableParts, partKey(id, p.Number), p)
 	})
 	if err == nil && oldBlob != "" && oldBlob != p.Blob {
 		s.removeBlobs([]string{oldBlob})
@@ -147,10 +147,10 @@ func (s *Store) CompleteUpload(bucket, key, id string, fn func(u *Upload, parts 
 			return err
 		}
 		nu.Key = key
-		if old, err = getJSON[Object](tx, tableObjects, objKey(bucket, key)); err != nil {
+		if old, err = getRec[Object](tx, tableObjects, objKey(bucket, key)); err != nil {
 			return err
 		}
-		if err := putJSON(tx, tableObjects, objKey(bucket, key), nu); err != nil {
+		if err := putRec(tx, tableObjects, objKey(bucket, key), nu); err != nil {
 			return err
 		}
 		for _, p := range parts {
