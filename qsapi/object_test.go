@@ -307,3 +307,33 @@ func TestAppendObject(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPutObjectLengthMismatch(t *testing.T) {
+	s := newStub(t, status(201))
+	c := s.client()
+	if _, err := c.PutObject(ctx, "bkt", "k", strings.NewReader("data"), nil); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("zero length with data: %v", err)
+	}
+	if _, err := c.PutObject(ctx, "bkt", "k", strings.NewReader("data"), &PutObjectInput{ContentLength: 2}); err == nil {
+		t.Fatal("body longer than ContentLength accepted")
+	}
+	if _, err := c.PutObject(ctx, "bkt", "k", strings.NewReader("xy"), &PutObjectInput{ContentLength: 4}); err == nil {
+		t.Fatal("body shorter than ContentLength accepted")
+	}
+	// The zero-length case is refused before sending; the two others fail
+	// while streaming (net/http counts the bytes) and are not retried.
+	if len(s.requests()) > 2 {
+		t.Fatalf("%d requests: a length mismatch was retried", len(s.requests()))
+	}
+	for _, r := range s.requests() {
+		if string(r.Body) == "da" {
+			t.Fatal("the server received a complete, silently truncated body")
+		}
+	}
+	if _, err := c.PutObject(ctx, "bkt", "k", strings.NewReader(""), nil); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.last(); r.Header.Get("Content-Length") != "0" {
+		t.Fatalf("%+v", r)
+	}
+}

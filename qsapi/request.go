@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/qsgo/qsgo/qsapi/sign"
@@ -47,6 +48,8 @@ type Request struct {
 type Built struct {
 	HTTP         *http.Request
 	CanonicalURI string
+
+	body *exactBody // the sized body, to tell its failures from the network's
 }
 
 // ErrInvalidArgument is wrapped by errors for bad call arguments (an empty
@@ -123,18 +126,25 @@ func (c *Client) build(ctx context.Context, r *Request, body io.Reader, size int
 	if err != nil {
 		return nil, fmt.Errorf("qsapi: %s: build request: %w", r.Op, err)
 	}
+	built := &Built{HTTP: hr, CanonicalURI: canonical}
 	for k, vs := range r.Header {
 		hr.Header[k] = append([]string(nil), vs...)
 	}
 	hr.Header.Set("User-Agent", c.ua)
 	if body != nil {
-		hr.Body = io.NopCloser(body)
 		hr.ContentLength = size
-		if size == 0 {
+		switch {
+		case size == 0:
 			hr.Body = http.NoBody
+		case size > 0:
+			eb := &exactBody{r: body, remaining: size}
+			hr.Body = eb
+			built.body = eb
+		default:
+			hr.Body = io.NopCloser(body)
 		}
 	}
-	return &Built{HTTP: hr, CanonicalURI: canonical}, nil
+	return built, nil
 }
 
 // BuildRequest builds r into a header-signed *http.Request (unsigned when the
@@ -181,3 +191,68 @@ func (c *Client) Presign(r *Request, expires time.Duration) (*PresignedRequest, 
 	sign.PresignRequest(b.HTTP, c.ak, c.sk, b.CanonicalURI, at.Unix())
 	return &PresignedRequest{Method: r.Method, URL: b.HTTP.URL.String(), Header: b.HTTP.Header, Expires: at}, nil
 }
+
+// errBodyTooLong is returned when a request body holds more bytes than its
+// declared content length.
+var errBodyTooLong = errors.New("qsapi: request body is longer than its content length")
+
+// exactBody delivers exactly remaining bytes of r. Before handing over the
+// final bytes it checks that r has nothing more; if it has, it withholds them
+// and fails, so the server never receives a complete (silently truncated)
+// body. (net/http notices an over-long body only after sending it, racing
+// with the response.) A short body is caught by net/http itself.
+type exactBody struct {
+	mu        sync.Mutex
+	r         io.Reader
+	remaining int64
+	err       error // the first failure of the body itself
+}
+
+// failure returns the body's own failure, if any.
+func (b *exactBody) failure() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.err
+}
+
+func (b *exactBody) Read(p []byte) (int, error) {
+	n, err := b.read(p)
+	if err != nil && err != io.EOF {
+		b.mu.Lock()
+		if b.err == nil {
+			b.err = err
+		}
+		b.mu.Unlock()
+	}
+	return n, err
+}
+
+func (b *exactBody) read(p []byte) (int, error) {
+	if b.remaining <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) < b.remaining {
+		n, err := b.r.Read(p)
+		b.remaining -= int64(n)
+		if err == io.EOF && b.remaining > 0 {
+			err = io.ErrUnexpectedEOF
+		}
+		return n, err
+	}
+	n, err := io.ReadFull(b.r, p[:b.remaining])
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		b.remaining -= int64(n)
+		return n, err
+	}
+	var one [1]byte
+	if m, _ := io.ReadFull(b.r, one[:]); m > 0 {
+		return 0, errBodyTooLong
+	}
+	b.remaining = 0
+	return n, io.EOF
+}
+
+func (b *exactBody) Close() error { return nil }

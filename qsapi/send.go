@@ -26,8 +26,14 @@ type call struct {
 // when ctx is done, or a wrapped transport error.
 func (c *Client) send(ctx context.Context, cl call) (*http.Response, error) {
 	op := cl.req.Op
-	if cl.body != nil && cl.size < 0 {
-		cl.size = -1
+	if cl.size == 0 && cl.body != nil && cl.body != http.NoBody {
+		// net/http cannot check a zero length for us (it would switch to
+		// chunked encoding): make sure the body really is empty.
+		var one [1]byte
+		if n, _ := io.ReadFull(cl.body, one[:]); n > 0 {
+			return nil, invalidArg(op, "body is longer than its content length 0")
+		}
+		cl.body = nil
 	}
 	rp, replayable, err := newReplayer(cl.body, cl.getBody)
 	if err != nil {
@@ -51,6 +57,13 @@ func (c *Client) send(ctx context.Context, cl call) (*http.Response, error) {
 		if err != nil {
 			if cerr := contextErr(ctx); cerr != nil {
 				return nil, cerr
+			}
+			if b.body != nil {
+				if berr := b.body.failure(); berr != nil && !errors.Is(berr, errBodyDetached) {
+					// The body itself failed (too short, too long, or a read
+					// error): another attempt would not help.
+					return nil, fmt.Errorf("qsapi: %s: request body: %w", op, berr)
+				}
 			}
 			if last || !retryableErr(err) {
 				return nil, fmt.Errorf("qsapi: %s: %w", op, err)
