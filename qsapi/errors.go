@@ -17,6 +17,8 @@ import (
 type Error struct {
 	// Op is the operation, e.g. "PutObject".
 	Op string
+	// Resource is "<bucket>" or "<bucket>/<key>" (empty for service calls).
+	Resource string
 	// StatusCode is the HTTP status.
 	StatusCode int
 	// Code is the QingStor error code, e.g. "object_not_exists"; empty when
@@ -33,11 +35,15 @@ type Error struct {
 	Body string
 }
 
-// Error returns "qsapi: <op>: <status> <code>: <message> (request id <id>)".
+// Error returns "qsapi: <op> <resource>: status <status> <code>: <message> (request id <id>)".
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("qsapi: ")
 	b.WriteString(e.Op)
+	if e.Resource != "" {
+		b.WriteString(" ")
+		b.WriteString(e.Resource)
+	}
 	fmt.Fprintf(&b, ": status %d", e.StatusCode)
 	if e.Code != "" {
 		b.WriteString(" ")
@@ -151,8 +157,8 @@ type errorBody struct {
 const maxErrorBody = 64 << 10
 
 // errorFrom builds the *Error for a non-success response and closes its body.
-func errorFrom(op string, resp *http.Response) *Error {
-	e := &Error{Op: op, StatusCode: resp.StatusCode, RequestID: requestID(resp.Header)}
+func errorFrom(op, resource string, resp *http.Response) *Error {
+	e := &Error{Op: op, Resource: resource, StatusCode: resp.StatusCode, RequestID: requestID(resp.Header)}
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	drainAndClose(resp.Body)
 	if len(data) == 0 {

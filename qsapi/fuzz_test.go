@@ -16,7 +16,7 @@ func FuzzErrorFrom(f *testing.F) {
 	f.Add(500, "\xff\xfe{")
 	f.Fuzz(func(t *testing.T, status int, body string) {
 		resp := &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body))}
-		e := errorFrom("Op", resp)
+		e := errorFrom("Op", "b/k", resp)
 		if e.StatusCode != status || len(e.Body) > 4<<10 || e.Op != "Op" {
 			t.Fatalf("%+v", e)
 		}

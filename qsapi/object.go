@@ -242,6 +242,9 @@ func (c *Client) GetObjectRequest(bucket, key string, in *GetObjectInput) (*Requ
 
 // GetObject opens bucket/key for reading (GET /<bucket>/<key>, 200 or 206),
 // streaming the body. 304 and 412 answers to conditions are *Error values.
+// Retries happen only before the response arrives: a failure while reading
+// Body (a reset, a short body) is returned by Read, and the caller may resume
+// with a Range from the bytes it has.
 func (c *Client) GetObject(ctx context.Context, bucket, key string, in *GetObjectInput) (*GetObjectOutput, error) {
 	r, err := c.GetObjectRequest(bucket, key, in)
 	if err != nil {

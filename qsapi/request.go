@@ -70,6 +70,14 @@ func (r *Request) setHeader(k, v string) {
 	r.Header.Set(k, v)
 }
 
+// resource names the bucket and key of r for error messages.
+func (r *Request) resource() string {
+	if r.Key != "" || r.HasKey {
+		return r.Bucket + "/" + r.Key
+	}
+	return r.Bucket
+}
+
 func (r *Request) addQuery(k, v string) { r.Query = append(r.Query, Param{Key: k, Value: v}) }
 func (r *Request) addFlag(k string)     { r.Query = append(r.Query, Param{Key: k, Flag: true}) }
 

@@ -77,7 +77,7 @@ func (c *Client) send(ctx context.Context, cl call) (*http.Response, error) {
 			return resp, nil
 		}
 		if last || !retryableStatus(resp.StatusCode) {
-			return nil, errorFrom(op, resp)
+			return nil, errorFrom(op, cl.req.resource(), resp)
 		}
 		wait := c.retry.backoff(attempt+1, resp)
 		drainAndClose(resp.Body)
@@ -131,7 +131,7 @@ func (c *Client) sendJSON(ctx context.Context, cl call, out any) (*http.Response
 		if rid == "" {
 			rid = eb.RequestID
 		}
-		return nil, &Error{Op: op, StatusCode: resp.StatusCode, Code: eb.Code, Message: eb.Message, RequestID: rid, HelpURL: eb.URL}
+		return nil, &Error{Op: op, Resource: cl.req.resource(), StatusCode: resp.StatusCode, Code: eb.Code, Message: eb.Message, RequestID: rid, HelpURL: eb.URL}
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return nil, fmt.Errorf("qsapi: %s: decode response (request id %s): %w", op, requestID(resp.Header), err)

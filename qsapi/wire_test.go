@@ -23,12 +23,12 @@ func TestErrorJSON(t *testing.T) {
 	if !ok {
 		t.Fatal(err)
 	}
-	want := Error{Op: "GetObject", StatusCode: 403, Code: "permission_denied", Message: "nope", RequestID: "rid-1", HelpURL: "http://docs/x"}
+	want := Error{Op: "GetObject", Resource: "bkt/k", StatusCode: 403, Code: "permission_denied", Message: "nope", RequestID: "rid-1", HelpURL: "http://docs/x"}
 	if *e != want {
 		t.Fatalf("%+v", e)
 	}
 	msg := err.Error()
-	for _, part := range []string{"GetObject", "403", "permission_denied", "nope", "rid-1"} {
+	for _, part := range []string{"GetObject bkt/k", "403", "permission_denied", "nope", "rid-1"} {
 		if !strings.Contains(msg, part) {
 			t.Errorf("message %q lacks %q", msg, part)
 		}
