@@ -89,6 +89,15 @@ func configCandidates() []string {
 // default locations are optional.
 func loadConfig(f configFlags, getenv func(string) string) (*config, error) {
 	c := &config{Protocol: "https", Host: "qingstor.com"}
+	if f.set != nil && f.set("connection-string") || getenv(envConnectionString) != "" {
+		// A connection string replaces the files; environment and flags
+		// still set the zone and addressing.
+		if err := c.applyEnv(getenv); err != nil {
+			return nil, err
+		}
+		c.applyFlags(f)
+		return c, nil
+	}
 	path, explicit := f.configPath, true
 	if path == "" {
 		path = getenv(envConfigPath)
