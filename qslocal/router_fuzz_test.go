@@ -13,6 +13,7 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -36,7 +37,9 @@ var fuzzNow = time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)
 func newFuzzServer(f *testing.F) *qslocal.Server {
 	s, err := qslocal.New(qslocal.Options{Memory: true, Credentials: map[string]string{fuzzAK: fuzzSK},
 		Now: func() time.Time { return fuzzNow }, MinPartSize: 1,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		// Fetch sources come from fuzz input: never go to the network.
+		FetchClient: &http.Client{Transport: refuseTransport{}},
+		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -188,3 +191,10 @@ func FuzzRouterSigned(f *testing.F) {
 }
 
 func fuzzMD5b64(b []byte) string { s := md5.Sum(b); return base64.StdEncoding.EncodeToString(s[:]) }
+
+// refuseTransport fails every request (fetches must not leave the process).
+type refuseTransport struct{}
+
+func (refuseTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("fuzz: fetch disabled")
+}
