@@ -251,15 +251,13 @@ func appendStringToSign(dst []byte, r *http.Request, canonicalURI string, query 
 }
 
 // headerValue returns the first value of the canonical header key k, or "".
+// Like http.Header.Get, it sees only canonical keys (net/http always
+// canonicalizes incoming and Set headers).
 func headerValue(h http.Header, k string) string {
 	if v := h[k]; len(v) > 0 {
 		return v[0]
 	}
-	if len(h) == 0 {
-		return ""
-	}
-	// Fall back for maps filled with non-canonical keys.
-	return h.Get(k)
+	return ""
 }
 
 type headerKV struct{ name, value string }
