@@ -5,6 +5,31 @@
 // or memory for tests).
 //
 // Use New for the handler, Start to run it on a listener, StartTest in tests.
+//
+// Where the QingStor protocol is uncertain (QINGSTOR-PROTOCOL.md §8) the
+// server decides as follows; each decision is explained where it is made:
+//
+//   - Hosts are read as [bucket.][zone.]base with a configured base domain and
+//     zone list; IP and localhost hosts serve path style in the default zone
+//     (parseHost). A bucket request on the zone-less global host gets 301 to
+//     the bucket's zone host, before authentication (redirectToZone).
+//   - Signatures: the v2 canonical URI, the "/bucket" variant of bucket-level
+//     virtual-host requests and the raw wire path are all accepted; 15-minute
+//     clock skew; expired presigned URLs are 403 request_expired (auth.go).
+//   - Content-MD5 is base64 (24 characters) or hex (32); "flag" and "flag=" are
+//     the same; query keys that are not signed sub-resources are ignored,
+//     signed sub-resources an operation does not support are 400 invalid_request.
+//   - Listing: limit defaults to 100, clamped to 1000; results start strictly
+//     after marker; has_more and next_marker page. List parts returns parts
+//     >= part_number_marker with count the total number of parts.
+//   - upload_not_exists is 404; append position mismatch is 400
+//     invalid_argument, append to a non-appendable object 400
+//     invalid_object_state; X-QS-Object-Type is "appendable".
+//   - SSE-C: AES-256-CTR per segment with a random IV; malformed key headers 400
+//     invalid_request, missing or wrong key 403 permission_denied (ssec.go).
+//   - Multipart ETag without an ETag header on Complete: "md5(part MD5s)-N".
+//   - Keys: 1 to 1024 bytes of UTF-8, no NUL, no empty, "." or ".." segment.
+//     DELETE object and abort are idempotent (204).
 package qslocal
 
 import (
@@ -47,7 +72,8 @@ type Options struct {
 	// BaseDomain is the base of host names (DefaultBaseDomain if empty), see
 	// parseHost for the accepted forms.
 	BaseDomain string
-	// Logger receives one structured line per request (slog.Default() if nil).
+	// Logger receives one structured line per request, with its request id
+	// (nothing is logged if nil: the library does not print on its own).
 	// Secrets, signatures and SSE-C keys are never logged.
 	Logger *slog.Logger
 	// Now returns the current time (time.Now if nil); tests move the clock.
@@ -106,7 +132,7 @@ func New(opts Options) (*Server, error) {
 		s.zones[strings.ToLower(z)] = true
 	}
 	if s.log == nil {
-		s.log = slog.Default()
+		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.now == nil {
 		s.now = time.Now
