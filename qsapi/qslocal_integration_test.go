@@ -202,3 +202,44 @@ func TestQSLocalWrongSecret(t *testing.T) {
 		t.Fatalf("HEAD with wrong secret: %v", err)
 	}
 }
+
+func TestQSLocalSSECAndConditionalCopy(t *testing.T) {
+	c, ts := localClient(t)
+	ctx := context.Background()
+	ts.CreateBucket("sse-bucket")
+	key := bytes.Repeat([]byte{7}, qsapi.SSECKeySize)
+	put, err := c.PutObject(ctx, "sse-bucket", "secret", strings.NewReader("classified"),
+		&qsapi.PutObjectInput{ContentLength: 10, SSECKey: key})
+	if err != nil || put.EncryptionAlgorithm != qsapi.SSECAlgorithm {
+		t.Fatal(put, err)
+	}
+	if _, err := c.GetObject(ctx, "sse-bucket", "secret", nil); err == nil {
+		t.Fatal("encrypted object read without its key")
+	}
+	m, err := c.HeadObject(ctx, "sse-bucket", "secret", nil)
+	if err != nil || m.EncryptionAlgorithm != qsapi.SSECAlgorithm {
+		t.Fatal(m, err)
+	}
+	// Copy with the source key and a matching If-Match: the copy is plain.
+	if _, err := c.CopyObject(ctx, "sse-bucket", "plain copy", &qsapi.CopyObjectInput{
+		SourceBucket: "sse-bucket", SourceKey: "secret", SourceSSECKey: key, SourceIfMatch: m.ETag,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.GetObject(ctx, "sse-bucket", "plain copy", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(out.Body)
+	out.Body.Close()
+	if string(data) != "classified" {
+		t.Fatalf("%q", data)
+	}
+	// A non-matching If-Match fails with 412.
+	_, err = c.CopyObject(ctx, "sse-bucket", "other", &qsapi.CopyObjectInput{
+		SourceBucket: "sse-bucket", SourceKey: "secret", SourceSSECKey: key, SourceIfMatch: `"0000"`,
+	})
+	if !qsapi.IsPreconditionFailed(err) {
+		t.Fatalf("If-Match mismatch: %v", err)
+	}
+}
