@@ -1,0 +1,217 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/qsgo/qsgo/pairs"
+	"github.com/qsgo/qsgo/qslocal"
+	"github.com/qsgo/qsgo/services"
+	"github.com/qsgo/qsgo/types"
+)
+
+// testStorage starts qslocal and opens a storage on a fresh bucket.
+func testStorage(t *testing.T) types.Storager {
+	t.Helper()
+	ts := qslocal.StartTest(t)
+	ts.CreateBucket("xfer-bucket")
+	s, err := services.NewStoragerFromString(fmt.Sprintf("qingstor://xfer-bucket/?credential=hmac:%s:%s&endpoint=http:%s:%d&location=%s",
+		ts.AccessKeyID, ts.SecretAccessKey, ts.Host, ts.Port, ts.Zone))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// cancelAfter cancels a context once more than limit bytes were read
+// through ReadAt (by any part).
+type cancelAfter struct {
+	io.ReaderAt
+	mu     sync.Mutex
+	read   int64
+	limit  int64
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.ReaderAt.ReadAt(p, off)
+	c.mu.Lock()
+	c.read += int64(n)
+	if c.read > c.limit {
+		c.cancel()
+	}
+	c.mu.Unlock()
+	return n, err
+}
+
+// cancelReader cancels after limit bytes of a stream.
+type cancelReader struct {
+	r      io.Reader
+	read   int64
+	limit  int64
+	cancel context.CancelFunc
+}
+
+func (c *cancelReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.read += int64(n)
+	if c.read > c.limit {
+		c.cancel()
+	}
+	return n, err
+}
+
+// assertNoUpload checks that key does not exist and no multipart upload
+// is left in the bucket.
+func assertNoUpload(t *testing.T, s types.Storager, key string) {
+	t.Helper()
+	if _, err := s.Stat(key); !errors.Is(err, services.ErrObjectNotExist) {
+		t.Errorf("stat %s after cancel: %v, want ErrObjectNotExist", key, err)
+	}
+	it, err := s.List("", pairs.WithListMode(types.ListModePart))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, err := it.Next(); !errors.Is(err, types.IterateDone) {
+		t.Errorf("an upload is left after cancel: %v %v", o, err)
+	}
+}
+
+func randData(t *testing.T, n int) []byte {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestUploadCancelAbortsMultipart: Ctrl-C (a cancelled context) in the
+// middle of a multipart file upload aborts the upload.
+func TestUploadCancelAbortsMultipart(t *testing.T) {
+	s := testStorage(t)
+	data := randData(t, 18<<20)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ra := &cancelAfter{ReaderAt: bytes.NewReader(data), limit: 6 << 20, cancel: cancel}
+	x := &xfer{partSize: 4 << 20, concurrency: 2}
+	_, err := uploadSized(ctx, s, "cancelled.bin", ra, int64(len(data)), x, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("upload error %v, want context.Canceled", err)
+	}
+	assertNoUpload(t, s, "cancelled.bin")
+}
+
+// TestStreamCancelAbortsMultipart: the same for a stream from stdin.
+func TestStreamCancelAbortsMultipart(t *testing.T) {
+	s := testStorage(t)
+	data := randData(t, 18<<20)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := &cancelReader{r: bytes.NewReader(data), limit: 9 << 20, cancel: cancel}
+	x := &xfer{partSize: 4 << 20, concurrency: 2}
+	_, err := uploadStream(ctx, s, "stream.bin", r, x, "stdin")
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("upload error %v, want context.Canceled", err)
+	}
+	assertNoUpload(t, s, "stream.bin")
+}
+
+// TestUploadDownloadRoundTrip covers the multipart upload and the parallel
+// ranged download, including a size that is not a multiple of the part.
+func TestUploadDownloadRoundTrip(t *testing.T) {
+	s := testStorage(t)
+	dir := t.TempDir()
+	data := randData(t, 13<<20+12345)
+	src := filepath.Join(dir, "src.bin")
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	x := &xfer{partSize: 4 << 20, concurrency: 3}
+	if n, err := uploadFile(context.Background(), s, "rt.bin", src, x); err != nil || n != int64(len(data)) {
+		t.Fatalf("upload: %d, %v", n, err)
+	}
+	dst := filepath.Join(dir, "sub", "dst.bin")
+	if n, err := downloadFile(context.Background(), s, "rt.bin", dst, x, true); err != nil || n != int64(len(data)) {
+		t.Fatalf("download: %d, %v", n, err)
+	}
+	got, err := os.ReadFile(dst)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("downloaded file differs (%d bytes, %v)", len(got), err)
+	}
+	o, err := s.Stat("rt.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := os.Stat(dst)
+	if mt, _ := o.GetLastModified(); !fi.ModTime().Equal(mt) {
+		t.Errorf("local mtime %v, want the object's %v", fi.ModTime(), mt)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dst))
+	if len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+}
+
+// cancelOnRead is a storage whose reads cancel the context after their
+// first write to the destination (Ctrl-C in the middle of a download).
+type cancelOnRead struct {
+	types.Storager
+	cancel context.CancelFunc
+}
+
+func (c cancelOnRead) ReadWithContext(ctx context.Context, path string, w io.Writer, ps ...types.Pair) (int64, error) {
+	return c.Storager.ReadWithContext(ctx, path, &cancelWriter{w: w, cancel: c.cancel}, ps...)
+}
+
+type cancelWriter struct {
+	w      io.Writer
+	cancel context.CancelFunc
+}
+
+func (c *cancelWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.cancel()
+	return n, err
+}
+
+// TestDownloadCancelLeavesNothing: an interrupted download removes its
+// temporary file and creates no destination.
+func TestDownloadCancelLeavesNothing(t *testing.T) {
+	s := testStorage(t)
+	data := randData(t, 9<<20)
+	if _, err := s.Write("d.bin", bytes.NewReader(data), int64(len(data))); err != nil {
+		t.Fatal(err)
+	}
+	for _, conc := range []int{1, 2} {
+		dir := t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := downloadFile(ctx, cancelOnRead{s, cancel}, "d.bin", filepath.Join(dir, "d.bin"), &xfer{partSize: 4 << 20, concurrency: conc}, false)
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("concurrency %d: download error %v, want context.Canceled", conc, err)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("concurrency %d: files left after a cancelled download: %v", conc, entries)
+		}
+	}
+}
+
+func TestPartSizeFor(t *testing.T) {
+	x := &xfer{partSize: 4 << 20}
+	if got := x.partSizeFor(100 << 20); got != 4<<20 {
+		t.Errorf("100 MiB: part %d", got)
+	}
+	size := int64(100 << 30) // 100 GiB needs parts above 4 MiB
+	got := x.partSizeFor(size)
+	if (size+got-1)/got > maxParts || got%(1<<20) != 0 {
+		t.Errorf("100 GiB: part %d gives %d parts", got, (size+got-1)/got)
+	}
+}
