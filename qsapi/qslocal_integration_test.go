@@ -6,7 +6,9 @@ import (
 	"crypto/md5"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -241,5 +243,61 @@ func TestQSLocalSSECAndConditionalCopy(t *testing.T) {
 	})
 	if !qsapi.IsPreconditionFailed(err) {
 		t.Fatalf("If-Match mismatch: %v", err)
+	}
+}
+
+// TestQSLocalNamedHost runs against qslocal under a host name (dialled to
+// its loopback port): zone hosts, virtual-host style and location discovery
+// through the global host's 301.
+func TestQSLocalNamedHost(t *testing.T) {
+	ts := qslocal.StartTest(t, func(o *qslocal.Options) {
+		o.Memory = true
+		o.BaseDomain = "qingstor.test"
+		o.Zones = []string{"sh1a"}
+	})
+	addr := net.JoinHostPort(ts.Host, strconv.Itoa(ts.Port))
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}}
+	ctx := context.Background()
+	for _, vhost := range []bool{false, true} {
+		c, err := qsapi.New(qsapi.Options{Protocol: "http", Host: "qingstor.test", Port: ts.Port, Zone: ts.Zone,
+			AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey, VirtualHostStyle: vhost,
+			HTTPClient: &http.Client{Transport: tr}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bucket := fmt.Sprintf("named-host-%v", vhost)
+		if _, err := c.PutBucket(ctx, bucket); err != nil {
+			t.Fatalf("vhost=%v: %v", vhost, err)
+		}
+		zone, err := c.WithZone("").DetectLocation(ctx, bucket)
+		if err != nil || zone != ts.Zone {
+			t.Fatalf("vhost=%v: zone %q %v", vhost, zone, err)
+		}
+		if _, err := c.PutObject(ctx, bucket, "a b/c+d", strings.NewReader("x"), &qsapi.PutObjectInput{ContentLength: 1}); err != nil {
+			t.Fatalf("vhost=%v: %v", vhost, err)
+		}
+		page, err := c.ListObjects(ctx, bucket, &qsapi.ListObjectsInput{Prefix: "a b/"})
+		if err != nil || len(page.Keys) != 1 || page.Keys[0].Key != "a b/c+d" {
+			t.Fatalf("vhost=%v: %+v %v", vhost, page, err)
+		}
+		if _, err := c.GetBucketStatistics(ctx, bucket); err != nil {
+			t.Fatalf("vhost=%v: bucket-level call: %v", vhost, err)
+		}
+		p, err := c.PresignGetObject(bucket, "a b/c+d", nil, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest(http.MethodGet, p.URL, nil)
+		resp, err := (&http.Client{Transport: tr}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("vhost=%v: presigned GET %d", vhost, resp.StatusCode)
+		}
 	}
 }
