@@ -1,26 +1,3 @@
-// Package qsapi is a QingStor Object Storage wire client: one method per
-// QingStor operation, context first, typed inputs and outputs, streaming
-// bodies. It knows nothing of go-storage; services/qingstor builds on it.
-//
-// A Client is built from Options (endpoint, zone, credentials, addressing
-// style, *http.Client, retry policy). Every request is signed with
-// qsapi/sign in the header form; Presign* methods produce presigned URLs
-// with the same canonical URI, so both forms always agree.
-//
-// Addressing. Path style (the default) sends <proto>://<zone>.<host>:<port>/<bucket>/<key>;
-// virtual-host style sends <proto>://<bucket>.<zone>.<host>:<port>/<key>.
-// Service-level calls (ListBuckets) and location discovery go to the global
-// host without a zone. An endpoint whose host is an IP address or
-// "localhost" never gets a zone prefix and always uses path style.
-//
-// Keys. Object keys are QS-escaped in the URL (see sign.Escape), so the wire
-// path equals the canonical URI. Like the official SDK, the client collapses
-// runs of '/' in the path (key "a//b" is sent as "a/b" and a leading '/' of a
-// key is lost) unless Options.DisableURICleaning is set.
-//
-// Errors. Every failure from the server is a *Error carrying the operation,
-// HTTP status, QingStor code, message and request id; IsNotFound,
-// IsPermission, IsThrottling and IsServerFault classify it.
 package qsapi
 
 import (
@@ -34,9 +11,6 @@ import (
 	"strings"
 	"time"
 )
-
-// Version is the qsgo version reported in the User-Agent (qsgo/<Version>).
-const Version = "0.1.0"
 
 // Default endpoint values.
 const (
