@@ -12,6 +12,7 @@ import (
 
 // listStatus is the cursor of an object or upload listing.
 type listStatus struct {
+	path      string // the user's path, for errors
 	prefix    string
 	delimiter string
 	marker    string // objects: next marker; uploads: next key marker
@@ -32,7 +33,7 @@ func (s *Storage) list(ctx context.Context, path string, opt pairStorageList) (*
 	if opt.HasListMode {
 		mode = opt.ListMode
 	}
-	st := &listStatus{prefix: s.key(path)}
+	st := &listStatus{path: path, prefix: s.key(path)}
 	switch {
 	case mode.IsDir():
 		if st.prefix != "" && !strings.HasSuffix(st.prefix, "/") {
@@ -60,7 +61,7 @@ func (s *Storage) nextObjectPage(st *listStatus) types.NextObjectFunc {
 				Prefix: st.prefix, Delimiter: st.delimiter, Marker: st.marker, Limit: listPageSize,
 			})
 			if err != nil {
-				return s.formatError("list", err, st.prefix)
+				return s.formatError("list", err, st.path)
 			}
 			for _, p := range out.CommonPrefixes {
 				page.Data = append(page.Data, s.newObject(s.relPath(p), p, types.ModeDir, true))
@@ -75,7 +76,7 @@ func (s *Storage) nextObjectPage(st *listStatus) types.NextObjectFunc {
 				st.done = true
 			case out.NextMarker == st.marker:
 				st.done = true
-				return s.formatError("list", errNoProgress, st.prefix)
+				return s.formatError("list", errNoProgress, st.path)
 			default:
 				st.marker = out.NextMarker
 			}
@@ -131,7 +132,7 @@ func (s *Storage) nextUploadPage(st *listStatus) types.NextObjectFunc {
 				Prefix: st.prefix, KeyMarker: st.marker, UploadIDMarker: st.uploadID, Limit: uploadPageSize,
 			})
 			if err != nil {
-				return s.formatError("list", err, st.prefix)
+				return s.formatError("list", err, st.path)
 			}
 			for _, u := range out.Uploads {
 				o := s.newObject(s.relPath(u.Key), u.Key, types.ModePart, true)
@@ -143,7 +144,7 @@ func (s *Storage) nextUploadPage(st *listStatus) types.NextObjectFunc {
 				st.done = true
 			case out.NextKeyMarker == st.marker && out.NextUploadIDMarker == st.uploadID:
 				st.done = true
-				return s.formatError("list", errNoProgress, st.prefix)
+				return s.formatError("list", errNoProgress, st.path)
 			default:
 				st.marker, st.uploadID = out.NextKeyMarker, out.NextUploadIDMarker
 			}
