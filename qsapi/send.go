@@ -87,13 +87,30 @@ func (c *Client) send(ctx context.Context, cl call) (*http.Response, error) {
 	}
 }
 
-// sendNoBody sends cl and discards the response body, returning the headers.
+// sendNoBody sends cl, whose success has no meaningful body, and returns
+// the response with its body consumed. A QingStor error object in that body
+// (an error inside a success status) is returned as a *Error.
 func (c *Client) sendNoBody(ctx context.Context, cl call) (*http.Response, error) {
 	resp, err := c.send(ctx, cl)
 	if err != nil {
 		return nil, err
 	}
-	drainAndClose(resp.Body)
+	defer drainAndClose(resp.Body)
+	if resp.Request != nil && resp.Request.Method == http.MethodHead {
+		return resp, nil
+	}
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	if len(data) > 0 {
+		var eb errorBody
+		if json.Unmarshal(data, &eb) == nil && eb.Code != "" {
+			rid := requestID(resp.Header)
+			if rid == "" {
+				rid = eb.RequestID
+			}
+			return nil, &Error{Op: cl.req.Op, Resource: cl.req.resource(), StatusCode: resp.StatusCode,
+				Code: eb.Code, Message: eb.Message, RequestID: rid, HelpURL: eb.URL}
+		}
+	}
 	return resp, nil
 }
 

@@ -252,3 +252,41 @@ func TestHTTPS(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestErrorInsideOKWithoutBody(t *testing.T) {
+	cases := []struct {
+		name string
+		code int
+		call func(c *Client) error
+	}{
+		{"append", 200, func(c *Client) error {
+			_, err := c.AppendObject(ctx, "bkt", "k", 0, nil, nil)
+			return err
+		}},
+		{"put", 201, func(c *Client) error {
+			_, err := c.PutObject(ctx, "bkt", "k", nil, nil)
+			return err
+		}},
+		{"delete", 204, func(c *Client) error {
+			_, err := c.DeleteObject(ctx, "bkt", "k")
+			return err
+		}},
+	}
+	for _, tc := range cases {
+		s := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+			jsonReply(w, tc.code, `{"code":"invalid_object_state","message":"not appendable"}`)
+		})
+		err := tc.call(s.client())
+		e, ok := AsError(err)
+		if tc.code == 204 {
+			// A 204 carries no body by definition (net/http drops it).
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			continue
+		}
+		if !ok || e.Code != "invalid_object_state" || e.StatusCode != tc.code || e.RequestID != "rid-1" {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+	}
+}
