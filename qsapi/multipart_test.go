@@ -144,3 +144,26 @@ func TestPartPagesInclusiveMarker(t *testing.T) {
 		t.Fatal(diff)
 	}
 }
+
+func TestUploadPartCopy(t *testing.T) {
+	s := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"pc"`)
+		w.Header().Set("X-QS-Content-Copy-Range", "bytes 10-19/100")
+		w.WriteHeader(201)
+	})
+	out, err := s.client().UploadPartCopy(ctx, "bkt", "big", "up1", 4, &UploadPartCopyInput{
+		SourceBucket: "src", SourceKey: "a b", HasRange: true, RangeStart: 10, RangeEnd: 19, SourceSSECKey: sseKey})
+	if err != nil || out.ETag != `"pc"` || out.CopyRange != "bytes 10-19/100" {
+		t.Fatal(out, err)
+	}
+	r := s.last()
+	if r.Method != "PUT" || r.RawQuery != "part_number=4&upload_id=up1" || r.Header.Get("X-Qs-Copy-Source") != "/src/a%20b" ||
+		r.Header.Get("X-Qs-Copy-Range") != "bytes=10-19" || r.Header.Get("X-Qs-Copy-Source-Encryption-Customer-Key-Md5") != sseKeyMD5 ||
+		r.Header.Get("Content-Length") != "0" || !r.SigOK {
+		t.Fatalf("%+v", r)
+	}
+	if _, err := s.client().UploadPartCopy(ctx, "bkt", "big", "up1", 4, &UploadPartCopyInput{
+		SourceBucket: "src", SourceKey: "k", HasRange: true, RangeStart: 5, RangeEnd: 4}); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatal(err)
+	}
+}

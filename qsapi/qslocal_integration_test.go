@@ -301,3 +301,41 @@ func TestQSLocalNamedHost(t *testing.T) {
 		}
 	}
 }
+
+func TestQSLocalUploadPartCopy(t *testing.T) {
+	c, ts := localClient(t)
+	ctx := context.Background()
+	ts.CreateBucket("pc-bucket")
+	src := "0123456789abcdefghij"
+	if _, err := c.PutObject(ctx, "pc-bucket", "src key", strings.NewReader(src), &qsapi.PutObjectInput{ContentLength: int64(len(src))}); err != nil {
+		t.Fatal(err)
+	}
+	up, err := c.InitiateMultipartUpload(ctx, "pc-bucket", "dst", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []qsapi.CompletedPart
+	for n, rg := range [][2]int64{{10, 19}, {0, 9}} {
+		out, err := c.UploadPartCopy(ctx, "pc-bucket", "dst", up.UploadID, n, &qsapi.UploadPartCopyInput{
+			SourceBucket: "pc-bucket", SourceKey: "src key", HasRange: true, RangeStart: rg[0], RangeEnd: rg[1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("bytes %d-%d/20", rg[0], rg[1]); out.CopyRange != want {
+			t.Fatalf("copy range %q, want %q", out.CopyRange, want)
+		}
+		parts = append(parts, qsapi.CompletedPart{PartNumber: n, ETag: out.ETag})
+	}
+	if _, err := c.CompleteMultipartUpload(ctx, "pc-bucket", "dst", up.UploadID, parts, nil); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.GetObject(ctx, "pc-bucket", "dst", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(out.Body)
+	out.Body.Close()
+	if string(data) != "abcdefghij0123456789" {
+		t.Fatalf("%q", data)
+	}
+}
