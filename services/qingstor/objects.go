@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -248,8 +249,9 @@ func (s *Storage) write(ctx context.Context, path string, r io.Reader, size int6
 	}
 	var body io.Reader
 	if size > 0 {
-		body = io.LimitReader(r, size)
+		body = limitBody(r, size)
 		if opt.HasIoCallback {
+			// Not seekable: a retry would show the callback bytes twice.
 			body = iowrap.CallbackReader(body, opt.IoCallback)
 		}
 	}
@@ -264,4 +266,55 @@ func (s *Storage) write(ctx context.Context, path string, r io.Reader, size int6
 		return 0, err
 	}
 	return size, nil
+}
+
+// limitBody returns the first size bytes of r. When r is an io.ReadSeeker
+// the result is one too, so the wire client can rewind it and retry a
+// request that failed on a transient error.
+func limitBody(r io.Reader, size int64) io.Reader {
+	if rs, ok := r.(io.ReadSeeker); ok {
+		if start, err := rs.Seek(0, io.SeekCurrent); err == nil {
+			return &sizedSeeker{r: rs, start: start, size: size}
+		}
+	}
+	return io.LimitReader(r, size)
+}
+
+// sizedSeeker is the window [start, start+size) of a ReadSeeker.
+type sizedSeeker struct {
+	r           io.ReadSeeker
+	start, size int64
+	off         int64
+}
+
+// Read reads within the window.
+func (s *sizedSeeker) Read(p []byte) (int, error) {
+	if s.off >= s.size {
+		return 0, io.EOF
+	}
+	if rest := s.size - s.off; int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	n, err := s.r.Read(p)
+	s.off += int64(n)
+	return n, err
+}
+
+// Seek moves within the window (io.SeekStart and io.SeekCurrent).
+func (s *sizedSeeker) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += s.off
+	default:
+		return 0, errors.New("qingstor: body seek from the end is not supported")
+	}
+	if offset < 0 || offset > s.size {
+		return 0, errors.New("qingstor: body seek outside the written range")
+	}
+	if _, err := s.r.Seek(s.start+offset, io.SeekStart); err != nil {
+		return 0, err
+	}
+	s.off = offset
+	return offset, nil
 }
