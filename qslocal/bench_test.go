@@ -140,6 +140,7 @@ func BenchmarkPutObject256MiB(b *testing.B) {
 	for _, t := range benchTargets(b) {
 		b.Run(t.name, func(b *testing.B) {
 			b.SetBytes(benchSize)
+			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				benchPut(b, t)
 			}
@@ -153,6 +154,7 @@ func BenchmarkGetObject256MiB(b *testing.B) {
 		benchPut(b, t)
 		b.Run(t.name, func(b *testing.B) {
 			b.SetBytes(benchSize)
+			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				r, _ := http.NewRequest("GET", t.url, nil)
 				t.sign(r)

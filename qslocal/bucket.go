@@ -255,18 +255,23 @@ func (s *Server) deleteMultiple(q *request) *apiError {
 	if !req.Quiet {
 		out.Deleted = []deleteKeyJSON{}
 	}
+	var valid []string
 	for _, o := range req.Objects {
 		if e := checkKey(o.Key); e != nil {
 			out.Errors = append(out.Errors, deleteErrorJSON{Key: o.Key, Code: e.Code, Message: e.Message})
 			continue
 		}
-		if err := s.st.DeleteObject(q.bucket, o.Key); err != nil {
-			ae := s.storeErr(q, err)
-			out.Errors = append(out.Errors, deleteErrorJSON{Key: o.Key, Code: ae.Code, Message: ae.Message})
-			continue
+		valid = append(valid, o.Key)
+	}
+	// One transaction (one fsync) for the whole batch.
+	if err := s.st.DeleteObjects(q.bucket, valid); err != nil {
+		ae := s.storeErr(q, err)
+		for _, k := range valid {
+			out.Errors = append(out.Errors, deleteErrorJSON{Key: k, Code: ae.Code, Message: ae.Message})
 		}
-		if !req.Quiet {
-			out.Deleted = append(out.Deleted, deleteKeyJSON{Key: o.Key})
+	} else if !req.Quiet {
+		for _, k := range valid {
+			out.Deleted = append(out.Deleted, deleteKeyJSON{Key: k})
 		}
 	}
 	writeJSON(q.w, http.StatusOK, out)

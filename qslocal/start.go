@@ -70,7 +70,7 @@ func Start(ctx context.Context, opts Options) (*Running, error) {
 			rn.AccessKeyID, rn.SecretAccessKey = ak, sk
 		}
 	}
-	rn.http = &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second, ErrorLog: nil}
+	rn.http = &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() {
 		err := rn.http.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {

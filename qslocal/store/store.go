@@ -539,3 +539,32 @@ func (s *Store) PutObjects(bucket string, objs []*Object) error {
 	}
 	return err
 }
+
+// DeleteObjects removes many keys in one transaction (absent keys are not
+// an error) and then their blobs; ErrNoSuchBucket if the bucket is missing.
+func (s *Store) DeleteObjects(bucket string, keys []string) error {
+	var dropped []string
+	err := s.kv.Update(func(tx kvTx) error {
+		if tx.Get(tableBuckets, []byte(bucket)) == nil {
+			return ErrNoSuchBucket
+		}
+		for _, k := range keys {
+			old, err := getRec[Object](tx, tableObjects, objKey(bucket, k))
+			if err != nil {
+				return err
+			}
+			if old == nil {
+				continue
+			}
+			dropped = append(dropped, segmentBlobs(old)...)
+			if err := tx.Delete(tableObjects, objKey(bucket, k)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		s.removeBlobs(dropped)
+	}
+	return err
+}
