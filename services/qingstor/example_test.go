@@ -3,6 +3,7 @@ package qingstor_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -159,15 +160,20 @@ func ExampleStorage_Copy() {
 	store := open(query, "/")
 	_, _ = store.Write("a file", strings.NewReader("data"), 4)
 	err := store.(types.Copier).Copy("a file", "copies/a+file")
-	fmt.Println(err)
-	err = store.(types.Mover).Move("copies/a+file", "moved")
-	fmt.Println(err)
-	o, _ := store.Stat("moved")
-	fmt.Println(o.MustGetContentLength())
-	// Output:
-	// <nil>
-	// <nil>
-	// 4
+	o, _ := store.Stat("copies/a+file")
+	fmt.Println(err, o.MustGetContentLength())
+	// Output: <nil> 4
+}
+
+func ExampleStorage_Move() {
+	query, stop := local()
+	defer stop()
+	store := open(query, "/")
+	_, _ = store.Write("draft", strings.NewReader("text"), 4)
+	err := store.(types.Mover).Move("draft", "final")
+	_, statErr := store.Stat("draft")
+	fmt.Println(err, errors.Is(statErr, services.ErrObjectNotExist))
+	// Output: <nil> true
 }
 
 func ExampleStorage_CreateDir() {

@@ -17,6 +17,19 @@ import (
 )
 
 func TestInitFromConnectionStrings(t *testing.T) {
+	// The strings of the documentation, verbatim; no request is needed for
+	// the servicer, nor for the storager when its location is given.
+	sv0, err := services.NewServicerFromString("qingstor://?credential=hmac:access_key_id:secret_access_key&endpoint=https:qingstor.com")
+	if err != nil || !strings.Contains(sv0.String(), "qingstor.com") || strings.Contains(sv0.String(), "secret_access_key") {
+		t.Fatalf("documented servicer string: %v, %v", sv0, err)
+	}
+	st0, err := services.NewStoragerFromString("qingstor://bucket-name/path/to/workdir?credential=hmac:access_key_id:secret_access_key&endpoint=https:qingstor.com&location=pek3a")
+	if err != nil {
+		t.Fatalf("documented storager string: %v", err)
+	}
+	if m := st0.Metadata(); m.Name != "bucket-name" || m.WorkDir != "/path/to/workdir/" || st0.String() != "Storager qingstor {Name: bucket-name, Location: pek3a, WorkDir: /path/to/workdir/}" {
+		t.Fatalf("documented storager: %s %+v", st0, m)
+	}
 	srv := localServer(t)
 	sv, err := services.NewServicerFromString("qingstor://?" + connQuery(srv))
 	if err != nil {
