@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -199,6 +200,65 @@ func TestAppend(t *testing.T) {
 		c.put("bkt-test", "log", []byte("reset"))
 		if h := c.call("HEAD", "/bkt-test/log", "", nil); h.header.Get("X-Qs-Object-Type") != "" {
 			t.Fatal("PUT did not reset the object type")
+		}
+	})
+}
+
+// TestConcurrentAppendsAndParts races appends at the same position (one
+// wins, the others get invalid_argument) and part uploads against Complete.
+func TestConcurrentAppendsAndParts(t *testing.T) {
+	eachStore(t, func(t *testing.T, ts *TestServer, c *tc) {
+		const n = 6
+		codes := make(chan string, n)
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				r := read(t, newTC(t, ts).do("POST", "/bkt-test/race", "append&position=0", []byte(fmt.Sprint("writer", i))))
+				codes <- fmt.Sprint(r.status)
+			}(i)
+		}
+		wg.Wait()
+		close(codes)
+		won := 0
+		for code := range codes {
+			switch code {
+			case "200":
+				won++
+			case "400":
+			default:
+				t.Errorf("append status %s", code)
+			}
+		}
+		got := c.get("bkt-test", "race")
+		if won != 1 || !strings.HasPrefix(string(got), "writer") || len(got) != 7 {
+			t.Fatalf("%d appends won; object %q", won, got)
+		}
+		// parts uploaded while Complete runs: the object is consistent and
+		// no part blob outlives the upload
+		id := initiate(t, c, "mp-race")
+		uploadPart(t, c, "mp-race", id, 0, []byte("zero"))
+		for i := 1; i <= n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				r := read(t, newTC(t, ts).do("PUT", "/bkt-test/mp-race", fmt.Sprintf("part_number=%d&upload_id=%s", i, id), []byte("late")))
+				if r.status != 201 && r.status != 404 {
+					t.Errorf("late part: %d %s", r.status, r.body)
+				}
+			}(i)
+		}
+		c.call("POST", "/bkt-test/mp-race", "upload_id="+id, []byte(`{"object_parts":[{"part_number":0}]}`)).want(t, 201, "")
+		wg.Wait()
+		if got := c.get("bkt-test", "mp-race"); string(got) != "zero" {
+			t.Fatalf("completed object %q", got)
+		}
+		c.call("GET", "/bkt-test/mp-race", "upload_id="+id, nil).want(t, 404, "upload_not_exists")
+		if !ts.Server.opts.Memory {
+			if n := countFiles(ts.Server.opts.DataDir, "blobs"); n != 2 {
+				t.Fatalf("%d blob files, want 2 (race, mp-race)", n)
+			}
 		}
 	})
 }

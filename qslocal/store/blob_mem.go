@@ -69,10 +69,3 @@ func (m *memBlobs) sweep(keep func(string) bool) error {
 	}
 	return nil
 }
-
-// count returns the number of blobs held (tests use it to check for leaks).
-func (m *memBlobs) count() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.blobs)
-}
