@@ -72,6 +72,9 @@ func (a *app) xferFor(ctx context.Context, f *copyFlags) (*xfer, error) {
 	if !a.quiet {
 		if fd, ok := a.stderr.(*os.File); ok && isTerminal(fd) {
 			x.prog = newProgress(ctx, a.stderr, true)
+			a.outMu.Lock()
+			a.prog = x.prog
+			a.outMu.Unlock()
 		}
 	}
 	return x, nil
@@ -85,6 +88,11 @@ func (a *app) say(dataOnStdout bool, format string, args ...any) {
 	}
 	a.outMu.Lock()
 	defer a.outMu.Unlock()
+	if f, ok := a.stdout.(*os.File); ok && a.prog != nil && isTerminal(f) {
+		// Print above the bars rather than through them.
+		fmt.Fprintf(a.prog.p, format+"\n", args...)
+		return
+	}
 	fmt.Fprintf(a.stdout, format+"\n", args...)
 }
 

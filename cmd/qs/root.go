@@ -30,6 +30,8 @@ type app struct {
 	mu    sync.Mutex
 	rem   *remote
 	outMu sync.Mutex
+	// prog is the progress display of the running transfer, if any.
+	prog *progress
 }
 
 // apps maps each root command to its app (see appOf).
