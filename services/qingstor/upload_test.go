@@ -137,6 +137,18 @@ func TestLargeWrite(t *testing.T) {
 	if ct, _ := o.GetContentType(); ct != "application/x-big" {
 		t.Errorf("content type %q", ct)
 	}
+	// SSE-C reaches every part.
+	key := bytes.Repeat([]byte("e"), 32)
+	if _, err := st.Write("big-enc", bytes.NewReader(data), int64(len(data)), WithEncryptionCustomerKey(key)); err != nil {
+		t.Fatalf("encrypted large Write: %v", err)
+	}
+	if _, err := st.Read("big-enc", io.Discard); !errors.Is(err, services.ErrPermissionDenied) {
+		t.Fatalf("Read of the encrypted object without its key: %v", err)
+	}
+	buf.Reset()
+	if _, err := st.Read("big-enc", &buf, WithEncryptionCustomerKey(key)); err != nil || !bytes.Equal(buf.Bytes(), data) {
+		t.Fatalf("Read with the key: %d bytes, %v", buf.Len(), err)
+	}
 	rec.badETag = true
 	if _, err := st.Read("big", io.Discard, WithCheckMd5()); !errors.Is(err, ErrContentMD5Mismatch) {
 		t.Fatalf("Read with check_md5 of a corrupted answer: %v", err)
