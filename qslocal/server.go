@@ -12,7 +12,8 @@
 //   - Hosts are read as [bucket.][zone.]base with a configured base domain and
 //     zone list; IP and localhost hosts serve path style in the default zone
 //     (parseHost). A bucket request on the zone-less global host gets 301 to
-//     the bucket's zone host, before authentication (redirectToZone).
+//     the bucket's zone host, before authentication (redirectToZone). A zone
+//     host serves buckets of any zone (no cross-zone redirect).
 //   - Signatures: the v2 canonical URI, the "/bucket" variant of bucket-level
 //     virtual-host requests and the raw wire path are all accepted; 15-minute
 //     clock skew; expired presigned URLs are 403 request_expired (auth.go).
