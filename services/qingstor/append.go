@@ -66,7 +66,7 @@ func (s *Storage) writeAppend(ctx context.Context, o *types.Object, r io.Reader,
 	}
 	var body io.Reader
 	if size > 0 {
-		body = io.LimitReader(r, size)
+		body = limitBody(r, size) // rewindable for retries when r is a Seeker
 		if opt.HasIoCallback {
 			body = iowrap.CallbackReader(body, opt.IoCallback)
 		}

@@ -83,7 +83,7 @@ func (s *Storage) writeMultipart(ctx context.Context, o *types.Object, r io.Read
 	}
 	var body io.Reader
 	if size > 0 {
-		body = io.LimitReader(r, size)
+		body = limitBody(r, size) // rewindable for retries when r is a Seeker
 		if opt.HasIoCallback {
 			body = iowrap.CallbackReader(body, opt.IoCallback)
 		}
