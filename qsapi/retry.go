@@ -135,13 +135,16 @@ func retryableStatus(status int) bool {
 }
 
 // retryableErr reports whether a transport error is a connection failure
-// worth retrying.
+// worth retrying. It is only asked once the caller has checked that the
+// request's own context is not done, so it must not look for context errors
+// in the chain: net/http's "timeout awaiting response headers" answers
+// errors.Is(err, context.DeadlineExceeded) and is a retryable timeout.
+// net.ErrClosed is what net/http returns when the peer resets the connection
+// while the request body is still being written.
 func retryableErr(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
 	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNABORTED) ||
+		errors.Is(err, net.ErrClosed) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return true
 	}

@@ -273,10 +273,39 @@ func TestRetryAfterParse(t *testing.T) {
 }
 
 func TestRetryableErr(t *testing.T) {
-	if retryableErr(context.Canceled) || retryableErr(errors.New("x")) {
+	if retryableErr(errors.New("x")) || retryableErr(&net.OpError{Op: "read", Err: errors.New("x")}) {
 		t.Fatal("non-retryable reported retryable")
 	}
-	if !retryableErr(&net.OpError{Op: "dial", Err: errors.New("x")}) || !retryableErr(io.ErrUnexpectedEOF) {
-		t.Fatal("retryable reported non-retryable")
+	for _, err := range []error{
+		&net.OpError{Op: "dial", Err: errors.New("x")}, io.ErrUnexpectedEOF,
+		&net.OpError{Op: "write", Err: net.ErrClosed},
+	} {
+		if !retryableErr(err) {
+			t.Fatalf("%v reported non-retryable", err)
+		}
+	}
+}
+
+// A response-header timeout (whose error also answers
+// errors.Is(err, context.DeadlineExceeded)) is retried while the caller's
+// context is alive.
+func TestRetryResponseHeaderTimeout(t *testing.T) {
+	var n atomic.Int32
+	release := make(chan struct{})
+	s := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			<-release // slow headers on the first attempt
+		}
+		w.WriteHeader(201)
+	})
+	defer close(release)
+	c := s.client(func(o *Options) {
+		o.HTTPClient = &http.Client{Transport: &http.Transport{ResponseHeaderTimeout: 100 * time.Millisecond}}
+	})
+	if _, err := c.PutObject(ctx, "bkt", "k", strings.NewReader("abc"), &PutObjectInput{ContentLength: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() != 2 {
+		t.Fatalf("%d attempts", n.Load())
 	}
 }
