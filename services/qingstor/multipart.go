@@ -130,8 +130,10 @@ func (s *Storage) listMultipart(ctx context.Context, o *types.Object, _ pairStor
 			st.done = true
 			return types.IterateDone
 		}
+		// A short page does not prove the end (a server may clamp the
+		// limit): only an empty page, or the last part number, does.
 		next := out.Parts[len(out.Parts)-1].PartNumber + 1
-		if next <= st.marker || next > qsapi.MaxPartNumber || len(out.Parts) < partPageSize {
+		if next <= st.marker || next > qsapi.MaxPartNumber {
 			st.done = true
 			return types.IterateDone
 		}
@@ -141,8 +143,9 @@ func (s *Storage) listMultipart(ctx context.Context, o *types.Object, _ pairStor
 	return types.NewPartIterator(ctx, next, st), nil
 }
 
-// partPageSize is the page size of part listings (QingStor's maximum).
-const partPageSize = 1000
+// partPageSize is the page size of part listings (QingStor's maximum); a
+// variable so tests can force many pages.
+var partPageSize = 1000
 
 // completeParts converts go-storage parts into QingStor's list, in
 // increasing part number order.
