@@ -33,8 +33,9 @@ type remote struct {
 	// query part (it holds the secret: never print it).
 	typ   string
 	query string
-	// base are the pairs every storage and servicer gets (config case).
-	base []types.Pair
+	// base are the pairs every storage and servicer gets (config case);
+	// storagePairs are added for storages only.
+	base, storagePairs []types.Pair
 	// api is nil when the service is not QingStor or lacks an endpoint.
 	api *qsapi.Client
 
@@ -108,10 +109,10 @@ func newRemote(cfg *config, hc *http.Client) (*remote, error) {
 		ep = fmt.Sprintf("%s:%s:%d", cfg.Protocol, cfg.Host, cfg.Port)
 		r.base = []types.Pair{pairs.WithCredential("hmac:" + ak + ":" + sk), pairs.WithEndpoint(ep)}
 		if zone != "" {
-			r.base = append(r.base, pairs.WithLocation(zone))
+			r.storagePairs = append(r.storagePairs, pairs.WithLocation(zone))
 		}
 		if disableCleaning {
-			r.base = append(r.base, types.Pair{Key: "disable_uri_cleaning", Value: true})
+			r.storagePairs = append(r.storagePairs, types.Pair{Key: "disable_uri_cleaning", Value: true})
 		}
 	}
 	r.zone = zone
@@ -149,6 +150,7 @@ func (r *remote) storage(bucket string) (types.Storager, error) {
 	var err error
 	if r.base != nil {
 		ps := append([]types.Pair{pairs.WithName(bucket)}, r.base...)
+		ps = append(ps, r.storagePairs...)
 		s, err = services.NewStorager(r.typ, ps...)
 	} else {
 		s, err = services.NewStoragerFromString(r.typ + "://" + bucket + "/?" + r.query)
@@ -169,7 +171,7 @@ func (r *remote) servicer() (types.Servicer, error) {
 	if r.base != nil {
 		s, err = services.NewServicer(r.typ, r.base...)
 	} else {
-		s, err = services.NewServicerFromString(r.typ + "://?" + r.query)
+		s, err = services.NewServicerFromString(r.typ + "://?" + servicerQuery(r.query))
 	}
 	if err != nil {
 		return nil, wrapOp("connect", r.typ, err)
@@ -256,4 +258,18 @@ func redactURL(u *url.URL) string {
 		c.RawQuery = q.Encode()
 	}
 	return c.String()
+}
+
+// servicerQuery keeps the connection-string pairs a servicer accepts
+// (credential, endpoint); the others (location, work dir, features) belong
+// to storages.
+func servicerQuery(q string) string {
+	var keep []string
+	for _, kv := range strings.Split(q, "&") {
+		k, _, _ := strings.Cut(kv, "=")
+		if k == "credential" || k == "endpoint" {
+			keep = append(keep, kv)
+		}
+	}
+	return strings.Join(keep, "&")
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
@@ -269,7 +270,12 @@ func isLocalDir(p string) bool {
 // runJob copies (or moves) one file or object.
 func (a *app) runJob(ctx context.Context, rem *remote, op string, j job, x *xfer, move bool) error {
 	target := j.src.String() + " -> " + j.dst.String()
+	start := time.Now()
 	err := a.copyOne(ctx, rem, j, x, move)
+	// go-storage services do not expose their HTTP client, so --debug
+	// shows object transfers at this level (bucket calls log requests).
+	a.log.Debug("transfer", "op", op, "src", j.src.String(), "dst", j.dst.String(), "size", j.size,
+		"duration", time.Since(start).Round(time.Millisecond), "error", err)
 	if err != nil {
 		return wrapOp(op, target, err)
 	}
