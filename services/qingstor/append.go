@@ -18,6 +18,9 @@ func (s *Storage) createAppend(ctx context.Context, path string, opt pairStorage
 	if err != nil {
 		return nil, err
 	}
+	if err := checkStorageClass(opt.HasStorageClass, opt.StorageClass); err != nil {
+		return nil, err
+	}
 	if _, err := s.client.DeleteObject(ctx, s.name, k); err != nil {
 		return nil, err
 	}

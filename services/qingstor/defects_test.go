@@ -292,3 +292,34 @@ func TestReachExpireIsADuration(t *testing.T) {
 		t.Fatalf("GET of an expired reach URL: %d, want 403", code)
 	}
 }
+
+// TestStorageClass: the class is sent and reported; a typo fails before
+// any request.
+func TestStorageClass(t *testing.T) {
+	srv := localServer(t)
+	st := newStore(t, srv, uniqueDir("/class/"))
+	if _, err := st.Write("ia", strings.NewReader("x"), 1, WithStorageClass("STANDARD_IA")); err != nil {
+		t.Fatal(err)
+	}
+	o, err := st.Stat("ia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc := GetObjectSystemMetadata(o).StorageClass; sc != "STANDARD_IA" {
+		t.Fatalf("storage class %q", sc)
+	}
+	cs, n := countingServer(t)
+	_, err = cs.Write("x", strings.NewReader("x"), 1, WithStorageClass("standard-ia"))
+	if !errors.Is(err, ErrStorageClassInvalid) {
+		t.Fatalf("Write with a bad class: %v", err)
+	}
+	if _, err := cs.CreateMultipart("x", WithStorageClass("COLD")); !errors.Is(err, ErrStorageClassInvalid) {
+		t.Fatalf("CreateMultipart with a bad class: %v", err)
+	}
+	if _, err := cs.CreateDir("x", WithStorageClass("COLD")); !errors.Is(err, ErrStorageClassInvalid) {
+		t.Fatalf("CreateDir with a bad class: %v", err)
+	}
+	if n.Load() != 0 {
+		t.Fatalf("%d requests sent", n.Load())
+	}
+}

@@ -15,6 +15,9 @@ func (s *Storage) createDir(ctx context.Context, path string, opt pairStorageCre
 	if k == "" {
 		return nil, fmt.Errorf("%w: the bucket root is not a directory object", ErrPathInvalid)
 	}
+	if err := checkStorageClass(opt.HasStorageClass, opt.StorageClass); err != nil {
+		return nil, err
+	}
 	_, err := s.client.PutObject(ctx, s.name, k, nil, &qsapi.PutObjectInput{
 		ContentType:  directoryContentType,
 		StorageClass: opt.StorageClass,

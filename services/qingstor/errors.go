@@ -29,6 +29,9 @@ var (
 	// sent, when an SSE-C pair is unusable: an algorithm other than AES256, a
 	// key that is not 32 bytes, a key MD5 that does not match the key.
 	ErrInvalidEncryptionCustomerKey = services.NewErrorCode("invalid encryption customer key")
+	// ErrStorageClassInvalid is returned when storage_class is not STANDARD
+	// or STANDARD_IA.
+	ErrStorageClassInvalid = services.NewErrorCode("invalid storage class")
 	// ErrPartNumberInvalid is returned when a multipart index is outside
 	// QingStor's part numbers 0..10000.
 	ErrPartNumberInvalid = services.NewErrorCode("part number invalid")

@@ -20,6 +20,9 @@ func (s *Storage) createMultipart(ctx context.Context, path string, opt pairStor
 	if err != nil {
 		return nil, err
 	}
+	if err := checkStorageClass(opt.HasStorageClass, opt.StorageClass); err != nil {
+		return nil, err
+	}
 	key, err := sseKey(opt.HasEncryptionCustomerAlgorithm, opt.EncryptionCustomerAlgorithm, opt.HasEncryptionCustomerKey, opt.EncryptionCustomerKey)
 	if err != nil {
 		return nil, err

@@ -229,6 +229,9 @@ func (s *Storage) write(ctx context.Context, path string, r io.Reader, size int6
 	if err != nil {
 		return 0, err
 	}
+	if err := checkStorageClass(opt.HasStorageClass, opt.StorageClass); err != nil {
+		return 0, err
+	}
 	if size < 0 || size > maxObjectSize {
 		return 0, fmt.Errorf("%w: %d is outside 0..%d", ErrSizeInvalid, size, int64(maxObjectSize))
 	}

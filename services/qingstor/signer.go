@@ -71,6 +71,9 @@ func (s *Storage) querySignHTTPWrite(ctx context.Context, path string, size int6
 	if err != nil {
 		return nil, err
 	}
+	if err := checkStorageClass(opt.HasStorageClass, opt.StorageClass); err != nil {
+		return nil, err
+	}
 	if size < 0 || size > qsapi.MaxPartSize {
 		return nil, fmt.Errorf("%w: %d is outside 0..%d (one PUT)", ErrSizeInvalid, size, int64(qsapi.MaxPartSize))
 	}
@@ -127,6 +130,9 @@ func (s *Storage) querySignHTTPDelete(ctx context.Context, path string, expire t
 func (s *Storage) querySignHTTPCreateMultipart(ctx context.Context, path string, expire time.Duration, opt pairStorageQuerySignHTTPCreateMultipart) (*http.Request, error) {
 	k, err := s.fileKey(path)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkStorageClass(opt.HasStorageClass, opt.StorageClass); err != nil {
 		return nil, err
 	}
 	key, err := sseKey(opt.HasEncryptionCustomerAlgorithm, opt.EncryptionCustomerAlgorithm, opt.HasEncryptionCustomerKey, opt.EncryptionCustomerKey)

@@ -48,14 +48,3 @@ func copySourceKey(opt pairStorageCopy) ([]byte, error) {
 	return key, nil
 }
 
-// contentMD5 decodes the content_md5 pair (base64 of the 16-byte digest).
-func contentMD5(has bool, v string) ([]byte, error) {
-	if !has {
-		return nil, nil
-	}
-	b, err := base64.StdEncoding.DecodeString(v)
-	if err != nil || len(b) != md5.Size {
-		return nil, fmt.Errorf("%w: %q is not the base64 of a 16-byte MD5", ErrContentMD5Invalid, v)
-	}
-	return b, nil
-}
