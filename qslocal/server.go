@@ -251,7 +251,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	h.Set("X-Qs-Request-Id", q.id)
 	h.Set("Server", "QingStor")
 	h.Set("Date", start.UTC().Format(timeFormat))
-	err := s.serve(q)
+	err := s.serveRecover(q)
 	if err != nil {
 		writeError(w, r, q.id, err)
 	}
@@ -272,6 +272,24 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	} else {
 		s.log.Info("request", attrs...)
 	}
+}
+
+// serveRecover runs serve and turns a panic (a bug: nothing should panic
+// on input) into a logged internal_error instead of a dropped connection.
+func (s *Server) serveRecover(q *request) (e *apiError) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic in handler", "request_id", q.id, "panic", fmt.Sprint(v))
+			if q.w.status != 0 {
+				panic(http.ErrAbortHandler) // headers are out: drop the connection
+			}
+			e = errInternal
+		}
+	}()
+	return s.serve(q)
 }
 
 // timeFormat is the only HTTP date layout QingStor clients parse.

@@ -80,6 +80,20 @@ func newFileBlobs(dir string) (*fileBlobs, error) {
 			return nil, fmt.Errorf("store: create %s: %w", d, err)
 		}
 	}
+	// Create the 256 fan-out directories up front and make their entries
+	// durable, so a committed blob never sits in a directory a crash could
+	// forget.
+	root := filepath.Join(dir, "blobs")
+	for i := 0; i < 256; i++ {
+		if err := os.MkdirAll(filepath.Join(root, fmt.Sprintf("%02x", i)), 0o700); err != nil {
+			return nil, fmt.Errorf("store: create blob directory: %w", err)
+		}
+	}
+	for _, d := range []string{root, dir} {
+		if err := syncDir(d); err != nil {
+			return nil, err
+		}
+	}
 	return &fileBlobs{dir: dir}, nil
 }
 
@@ -121,21 +135,13 @@ func (w *fileBlobWriter) Commit() (string, error) {
 		return "", fmt.Errorf("store: close blob: %w", err)
 	}
 	final := w.fs.path(w.id)
-	dir := filepath.Dir(final)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		os.Remove(tmpName)
-		return "", fmt.Errorf("store: create blob directory: %w", err)
-	}
 	if err := os.Rename(tmpName, final); err != nil {
 		os.Remove(tmpName)
 		return "", fmt.Errorf("store: move blob into place: %w", err)
 	}
-	if d, err := os.Open(dir); err == nil {
-		err = d.Sync()
-		d.Close()
-		if err != nil {
-			return "", fmt.Errorf("store: sync blob directory: %w", err)
-		}
+	if err := syncDir(filepath.Dir(final)); err != nil {
+		os.Remove(final)
+		return "", err
 	}
 	return w.id, nil
 }
@@ -198,6 +204,20 @@ func (f *fileBlobs) sweep(keep func(string) bool) error {
 				os.Remove(filepath.Join(root, s.Name(), e.Name()))
 			}
 		}
+	}
+	return nil
+}
+
+// syncDir fsyncs a directory so the entries created in it are durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("store: open directory for sync: %w", err)
+	}
+	err = d.Sync()
+	d.Close()
+	if err != nil {
+		return fmt.Errorf("store: sync directory %s: %w", dir, err)
 	}
 	return nil
 }
