@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/qsgo/qsgo/pkg/iowrap"
 	"github.com/qsgo/qsgo/qsapi"
+	"github.com/qsgo/qsgo/services"
 	"github.com/qsgo/qsgo/types"
 )
 
@@ -100,6 +102,9 @@ func (s *Storage) stat(ctx context.Context, path string, opt pairStorageStat) (*
 		if err != nil {
 			return nil, err
 		}
+		if err := checkObjectAnswer(m); err != nil {
+			return nil, err
+		}
 		return s.objectFromMeta(path, k, m), nil
 	}
 }
@@ -161,8 +166,11 @@ func (s *Storage) read(ctx context.Context, path string, w io.Writer, opt pairSt
 		return 0, fmt.Errorf("%w: negative offset or size", ErrSizeInvalid)
 	}
 	if opt.HasSize && opt.Size == 0 {
-		_, err := s.client.HeadObject(ctx, s.name, k, &qsapi.HeadObjectInput{SSECKey: key})
-		return 0, err
+		m, err := s.client.HeadObject(ctx, s.name, k, &qsapi.HeadObjectInput{SSECKey: key})
+		if err != nil {
+			return 0, err
+		}
+		return 0, checkObjectAnswer(m)
 	}
 	in := &qsapi.GetObjectInput{SSECKey: key, Range: byteRange(opt.Offset, opt.Size, opt.HasSize)}
 	out, err := s.client.GetObject(ctx, s.name, k, in)
@@ -170,7 +178,16 @@ func (s *Storage) read(ctx context.Context, path string, w io.Writer, opt pairSt
 		return 0, err
 	}
 	defer out.Body.Close()
+	if err := checkObjectAnswer(&out.ObjectMeta); err != nil {
+		return 0, err
+	}
 	var body io.Reader = out.Body
+	if in.Range != "" && out.StatusCode == http.StatusOK {
+		// The range was ignored and the whole object sent: skip to offset.
+		if _, err := io.CopyN(io.Discard, body, opt.Offset); err != nil {
+			return 0, err
+		}
+	}
 	if opt.HasSize {
 		body = io.LimitReader(body, opt.Size)
 	}
@@ -193,6 +210,19 @@ func (s *Storage) read(ctx context.Context, path string, w io.Writer, opt pairSt
 		return n, fmt.Errorf("%w: received %d bytes whose MD5 is not the ETag %s", ErrContentMD5Mismatch, n, out.ETag)
 	}
 	return n, nil
+}
+
+// errNotAnObject is the error of a success answer that describes no object.
+var errNotAnObject = errors.New("the answer carries neither ETag nor Last-Modified: it does not describe an object (a proxy answering for QingStor?)")
+
+// checkObjectAnswer refuses a 200 answer to GET or HEAD that has neither
+// ETag nor Last-Modified: QingStor sends both for every object, so such an
+// answer (e.g. an error body from a proxy) must not pass for content.
+func checkObjectAnswer(m *qsapi.ObjectMeta) error {
+	if m.ETag == "" && m.LastModified.IsZero() {
+		return fmt.Errorf("%w: %v (status %d, request id %q)", services.ErrUnexpected, errNotAnObject, m.StatusCode, m.RequestID)
+	}
+	return nil
 }
 
 // byteRange returns the Range header for offset and size ("" for the whole object).
