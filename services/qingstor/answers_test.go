@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	ps "github.com/qsgo/qsgo/pairs"
@@ -16,10 +17,10 @@ import (
 	"github.com/qsgo/qsgo/services"
 )
 
-// wrappedStore returns a storage whose requests pass through wrap before
-// reaching qslocal.
-func wrappedStore(t *testing.T, wrap func(h http.Handler) http.Handler) *Storage {
-	ak, sk := qslocal.GenerateCredentials()
+// wrappedServer starts qslocal behind wrap and returns the endpoint pair
+// value ("http:<host>:<port>") and credentials.
+func wrappedServer(t *testing.T, wrap func(h http.Handler) http.Handler) (endpoint, ak, sk string) {
+	ak, sk = qslocal.GenerateCredentials()
 	ls, err := qslocal.New(qslocal.Options{Memory: true, Credentials: map[string]string{ak: sk},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -32,7 +33,14 @@ func wrappedStore(t *testing.T, wrap func(h http.Handler) http.Handler) *Storage
 	hs := httptest.NewServer(wrap(ls))
 	t.Cleanup(hs.Close)
 	u, _ := url.Parse(hs.URL)
-	st, err := NewStorager(ps.WithCredential("hmac:"+ak+":"+sk), ps.WithEndpoint("http:"+u.Host), ps.WithName(testBucket), ps.WithLocation("pek3b"))
+	return "http:" + u.Host, ak, sk
+}
+
+// wrappedStore returns a storage whose requests pass through wrap before
+// reaching qslocal.
+func wrappedStore(t *testing.T, wrap func(h http.Handler) http.Handler) *Storage {
+	ep, ak, sk := wrappedServer(t, wrap)
+	st, err := NewStorager(ps.WithCredential("hmac:"+ak+":"+sk), ps.WithEndpoint(ep), ps.WithName(testBucket), ps.WithLocation("pek3b"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,5 +94,52 @@ func TestAnswerWithoutObject(t *testing.T) {
 	}
 	if o, err := st.Stat("o"); !errors.Is(err, services.ErrUnexpected) || o != nil {
 		t.Fatalf("Stat = %v, %v; want ErrUnexpected", o, err)
+	}
+}
+
+// TestBucketPagingParameters: go-service-qingstor sent limit and offset
+// swapped; here every page asks limit=<page size> at the right offset.
+func TestBucketPagingParameters(t *testing.T) {
+	var mu sync.Mutex
+	var queries []string
+	ep, ak, sk := wrappedServer(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.URL.Path == "/" {
+				mu.Lock()
+				queries = append(queries, r.URL.RawQuery)
+				mu.Unlock()
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	sv, err := NewServicer(ps.WithCredential("hmac:"+ak+":"+sk), ps.WithEndpoint(ep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"bucket-aa", "bucket-bb", "bucket-cc", "bucket-dd"} {
+		if _, err := sv.Create(n, ps.WithLocation("pek3b")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := bucketPageSize
+	bucketPageSize = 2
+	t.Cleanup(func() { bucketPageSize = old })
+	it, err := sv.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := 0
+	for {
+		if _, err := it.Next(); err != nil {
+			break
+		}
+		count++
+	}
+	if count != 5 {
+		t.Fatalf("listed %d buckets, want 5", count)
+	}
+	want := []string{"limit=2", "limit=2&offset=2", "limit=2&offset=4"}
+	if strings.Join(queries, " ") != strings.Join(want, " ") {
+		t.Fatalf("queries %q, want %q", queries, want)
 	}
 }
