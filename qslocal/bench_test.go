@@ -10,7 +10,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -191,6 +193,7 @@ func BenchmarkList100k(b *testing.B) {
 	if err := ts.Server.Store().PutObjects("bkt-bench", objs); err != nil {
 		b.Fatal(err)
 	}
+	slices.SortFunc(objs, func(x, y *store.Object) int { return strings.Compare(x.Key, y.Key) })
 	c := newTC(b, ts)
 	b.Run("qslocal-http", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {

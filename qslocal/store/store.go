@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -517,6 +519,10 @@ func (s *Store) MoveObject(srcBucket, srcKey, dstBucket, dstKey string, fn func(
 // PutObjects stores many objects in one transaction (bulk import and
 // benchmarks); like PutObject it replaces existing keys.
 func (s *Store) PutObjects(bucket string, objs []*Object) error {
+	// Insert in key order: bbolt splits nodes only at commit, and appending
+	// to a node is cheap where inserting into its middle is not.
+	objs = slices.Clone(objs)
+	slices.SortStableFunc(objs, func(a, b *Object) int { return strings.Compare(a.Key, b.Key) })
 	var dropped []string
 	err := s.kv.Update(func(tx kvTx) error {
 		if tx.Get(tableBuckets, []byte(bucket)) == nil {
