@@ -130,12 +130,14 @@ func BenchmarkRead64MiB(b *testing.B) {
 func BenchmarkStat(b *testing.B) {
 	st, _ := benchSetup(b)
 	storagetest.BenchmarkStat(b, st)
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
 }
 
 // BenchmarkWrite4KiB measures Write of 4 KiB objects.
 func BenchmarkWrite4KiB(b *testing.B) {
 	st, _ := benchSetup(b)
 	storagetest.BenchmarkWrite(b, st, 4<<10)
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
 }
 
 // BenchmarkList100k lists a directory of 100,000 empty objects in dir and
