@@ -23,8 +23,14 @@ func testStorage(t *testing.T) types.Storager {
 	t.Helper()
 	ts := qslocal.StartTest(t)
 	ts.CreateBucket("xfer-bucket")
-	s, err := services.NewStoragerFromString(fmt.Sprintf("qingstor://xfer-bucket/?credential=hmac:%s:%s&endpoint=http:%s:%d&location=%s",
-		ts.AccessKeyID, ts.SecretAccessKey, ts.Host, ts.Port, ts.Zone))
+	return testStorageOn(t, ts, "xfer-bucket")
+}
+
+// testStorageOn opens bucket of ts through a connection string.
+func testStorageOn(t *testing.T, ts *qslocal.TestServer, bucket string) types.Storager {
+	t.Helper()
+	s, err := services.NewStoragerFromString(fmt.Sprintf("qingstor://%s/?credential=hmac:%s:%s&endpoint=http:%s:%d&location=%s",
+		bucket, ts.AccessKeyID, ts.SecretAccessKey, ts.Host, ts.Port, ts.Zone))
 	if err != nil {
 		t.Fatal(err)
 	}
