@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# bench/cp-1gib.sh: "qs cp" of a 1 GiB file to a local "qs serve" and back,
-# beside curl doing one presigned PUT and one presigned GET of the same file
+# bench/cp-1gib.sh: "qs cp" of a 1 GiB file to a local "qs serve" and back
+# (and once more from standard input, where qs must buffer parts), beside curl doing one presigned PUT and one presigned GET of the same file
 # to the same server. Reports wall time, throughput and peak RSS (from
 # /usr/bin/time -v) and checks that qs's peak stays under
 # part size x concurrency plus a small constant.
@@ -74,6 +74,9 @@ measure qs_up "$qs" cp -q --part-size "$part_size" --concurrency "$concurrency" 
 measure qs_down "$qs" cp -q --part-size "$part_size" --concurrency "$concurrency" qs://bench-bucket/big.bin "$work/down.bin"
 cmp "$work/src.bin" "$work/down.bin"
 rm -f "$work/down.bin"
+# From standard input qs must buffer: at most --concurrency parts in memory.
+measure qs_stdin sh -c 'exec "$0" cp -q --part-size "$1" --concurrency "$2" - qs://bench-bucket/stdin.bin <"$3"' \
+	"$qs" "$part_size" "$concurrency" "$work/src.bin"
 
 echo "curl presigned PUT and GET..."
 put_url=$("$qs" presign --method PUT --expire 1h qs://bench-bucket/curl.bin 2>/dev/null)
@@ -89,13 +92,13 @@ part_bytes=$(echo "$part_size" | awk '
 limit_kib=$(( part_bytes * concurrency / 1024 + slack_mib * 1024 ))
 
 printf '\n%-10s %10s %10s %12s\n' "transfer" "seconds" "MiB/s" "peak RSS MiB"
-for n in qs_up qs_down curl_up curl_down; do
+for n in qs_up qs_down qs_stdin curl_up curl_down; do
 	awk -v n="$n" -v s="${secs[$n]}" -v b="$bytes" -v r="${rss[$n]}" 'BEGIN {
 		printf "%-10s %10.2f %10.1f %12.1f\n", n, s, (s > 0 ? b / 1048576 / s : 0), r / 1024 }'
 done
 echo
 ok=1
-for n in qs_up qs_down; do
+for n in qs_up qs_down qs_stdin; do
 	if [ "${rss[$n]}" -gt "$limit_kib" ]; then
 		echo "FAIL: $n peak RSS ${rss[$n]} KiB exceeds part size x concurrency + ${slack_mib} MiB = $limit_kib KiB"
 		ok=0
