@@ -19,7 +19,7 @@ import (
 )
 
 // testStorage starts qslocal and opens a storage on a fresh bucket.
-func testStorage(t *testing.T) types.Storager {
+func testStorage(t testing.TB) types.Storager {
 	t.Helper()
 	ts := qslocal.StartTest(t)
 	ts.CreateBucket("xfer-bucket")
@@ -27,7 +27,7 @@ func testStorage(t *testing.T) types.Storager {
 }
 
 // testStorageOn opens bucket of ts through a connection string.
-func testStorageOn(t *testing.T, ts *qslocal.TestServer, bucket string) types.Storager {
+func testStorageOn(t testing.TB, ts *qslocal.TestServer, bucket string) types.Storager {
 	t.Helper()
 	s, err := services.NewStoragerFromString(fmt.Sprintf("qingstor://%s/?credential=hmac:%s:%s&endpoint=http:%s:%d&location=%s",
 		bucket, ts.AccessKeyID, ts.SecretAccessKey, ts.Host, ts.Port, ts.Zone))
@@ -91,7 +91,7 @@ func assertNoUpload(t *testing.T, s types.Storager, key string) {
 	}
 }
 
-func randData(t *testing.T, n int) []byte {
+func randData(t testing.TB, n int) []byte {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
 		t.Fatal(err)
@@ -220,4 +220,39 @@ func TestPartSizeFor(t *testing.T) {
 	if (size+got-1)/got > maxParts || got%(1<<20) != 0 {
 		t.Errorf("100 GiB: part %d gives %d parts", got, (size+got-1)/got)
 	}
+}
+
+// BenchmarkUpload compares qs's parallel multipart upload of a 48 MiB file
+// (4 MiB parts, 4 in flight) with one plain Write of the same file, the
+// baseline, against qslocal in the same run: compare the MB/s of the two.
+func BenchmarkUpload(b *testing.B) {
+	s := testStorage(b)
+	data := randData(b, 48<<20)
+	src := filepath.Join(b.TempDir(), "src.bin")
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("baseline-single-write", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			f, err := os.Open(src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, err = s.Write("single.bin", f, int64(len(data)))
+			f.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("qs-multipart", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		x := &xfer{partSize: 4 << 20, concurrency: 4}
+		for b.Loop() {
+			if _, err := uploadFile(context.Background(), s, "multi.bin", src, x); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
