@@ -119,6 +119,11 @@ func newRemote(cfg *config, hc *http.Client) (*remote, error) {
 	if r.typ == serviceType {
 		opts := qsapi.Options{AccessKeyID: ak, SecretAccessKey: sk, Zone: zone, HTTPClient: hc,
 			VirtualHostStyle: cfg.EnableVirtualHostStyle, DisableURICleaning: disableCleaning, UserAgent: "qs"}
+		if cfg.ConnectionRetries > 0 {
+			// connection_retries counts retries; MaxAttempts counts the first try too.
+			opts.Retry = qsapi.DefaultRetryPolicy
+			opts.Retry.MaxAttempts = cfg.ConnectionRetries + 1
+		}
 		if ep != "" {
 			v, err := endpoint.Parse(ep)
 			if err != nil {
