@@ -468,3 +468,54 @@ func TestStorageFaultMatrix(t *testing.T) {
 		}
 	}
 }
+
+// TestStorageSlowHeadersStopAtDeadline: with no transport timeout at all, a
+// server that never answers is left when the context ends, for readers and
+// writers alike, and the error is the context's.
+func TestStorageSlowHeadersStopAtDeadline(t *testing.T) {
+	e := newRelStoreEnv(t)
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	p, err := faults.New(e.ts.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	p.Add(faults.Rule{Faults: faults.Times(20, faults.Fault{Kind: faults.SlowHeaders})})
+	st, err := NewStorager(ps.WithCredential("hmac:"+e.ts.AccessKeyID+":"+e.ts.SecretAccessKey),
+		ps.WithName(relStoreBucket), ps.WithEndpoint(fmt.Sprintf("http:127.0.0.1:%d", p.Port())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.(*Storage)
+	defer s.client.HTTPClient().CloseIdleConnections()
+	ops := map[string]func(ctx context.Context) error{
+		"write": func(ctx context.Context) error {
+			_, err := s.WriteWithContext(ctx, "slow", strings.NewReader("abc"), 3)
+			return err
+		},
+		"read": func(ctx context.Context) error { _, err := s.ReadWithContext(ctx, "slow", io.Discard); return err },
+		"stat": func(ctx context.Context) error { _, err := s.StatWithContext(ctx, "slow"); return err },
+		"list": func(ctx context.Context) error {
+			it, err := s.ListWithContext(ctx, "")
+			if err != nil {
+				return err
+			}
+			_, err = it.Next()
+			return err
+		},
+	}
+	for name, op := range ops {
+		ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+		done := make(chan error, 1)
+		go func() { done <- op(ctx) }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.DeadlineExceeded) || !relStoreTyped(err) {
+				t.Errorf("%s: err %v, want a StorageError around context.DeadlineExceeded", name, err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s: still running 30s after a 150ms deadline", name)
+		}
+		cancel()
+	}
+}
