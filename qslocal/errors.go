@@ -12,6 +12,9 @@ type apiError struct {
 	Status  int
 	Code    string
 	Message string
+	// bare sends the status with Content-Length: 0 and no body, as for
+	// HEAD (used for a failed GET precondition, see getObject).
+	bare bool
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message) }
@@ -42,14 +45,15 @@ type errorBody struct {
 	URL       string `json:"url"`
 }
 
-// writeError sends e. HEAD replies carry the status only, with
-// Content-Length: 0 and no body, as QingStor does.
+// writeError sends e. HEAD replies (and bare errors) carry the status only,
+// with Content-Length: 0 and no body, as QingStor does for HEAD.
 func writeError(w http.ResponseWriter, r *http.Request, requestID string, e *apiError) {
 	h := w.Header()
 	for _, k := range []string{"ETag", "Last-Modified", "Content-Range", "Accept-Ranges"} {
 		h.Del(k)
 	}
-	if r.Method == http.MethodHead {
+	if r.Method == http.MethodHead || e.bare {
+		h.Del("Content-Type")
 		h.Set("Content-Length", "0")
 		w.WriteHeader(e.Status)
 		return

@@ -135,6 +135,21 @@ func (r result) want(t testing.TB, status int, code string) result {
 	return r
 }
 
+// wantBare checks a status-only reply: no body, Content-Length: 0, the
+// request id header present (HEAD errors, 304 and 412 to GET).
+func (r result) wantBare(t testing.TB, status int) result {
+	t.Helper()
+	r.want(t, status, "")
+	cl := r.header.Get("Content-Length")
+	if status == 304 && cl == "" {
+		cl = "0" // net/http never sends Content-Length on 304 (it has no body by definition)
+	}
+	if len(r.body) != 0 || cl != "0" || r.header.Get("X-Qs-Request-Id") == "" {
+		t.Fatalf("status %d: want no body, Content-Length 0 and a request id; got body %q, headers %v", status, r.body, r.header)
+	}
+	return r
+}
+
 func (r result) json(t testing.TB, v any) {
 	t.Helper()
 	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {

@@ -110,7 +110,8 @@ func (s *Server) receivePart(q *request, sse *sseKey) (*store.Part, *apiError) {
 }
 
 // copyPart fills a part from X-QS-Copy-Source, optionally limited by
-// X-QS-Copy-Range: bytes=a-b; the reply echoes X-QS-Content-Copy-Range.
+// X-QS-Copy-Range: bytes=a-b (the whole source without it); the reply
+// carries X-QS-Content-Copy-Range: bytes a-b/size.
 func (s *Server) copyPart(q *request, sse *sseKey) (*store.Part, *apiError) {
 	h := q.r.Header
 	sb, sk, e := parseSource(h.Get("X-Qs-Copy-Source"))
@@ -152,7 +153,9 @@ func (s *Server) copyPart(q *request, sse *sseKey) (*store.Part, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	if ranged {
+	// The reply names the copied range, also when the whole source was
+	// copied (decision: the docs list the header without a condition).
+	if end >= start {
 		q.w.Header().Set("X-Qs-Content-Copy-Range", "bytes "+strconv.FormatInt(start, 10)+"-"+strconv.FormatInt(end, 10)+"/"+strconv.FormatInt(src.Size, 10))
 	}
 	return &store.Part{Size: up.res.n, ETag: quoteETag(up.res.md5[:]), MD5: up.res.md5[:], Blob: up.id, IV: seg.IV}, nil
@@ -221,7 +224,9 @@ func (s *Server) completeUpload(q *request) *apiError {
 	if len(etagHdr) > 256 {
 		return errf(http.StatusBadRequest, "invalid_argument", "The ETag header is too long.")
 	}
+	encrypted := false
 	err := s.st.CompleteUpload(q.bucket, q.key, id, func(u *store.Upload, parts []store.Part) (*store.Object, error) {
+		encrypted = u.Template.SSE != nil
 		byNum := make(map[int]*store.Part, len(parts))
 		for i := range parts {
 			byNum[parts[i].Number] = &parts[i]
@@ -262,6 +267,9 @@ func (s *Server) completeUpload(q *request) *apiError {
 	})
 	if err != nil {
 		return s.storeErr(q, err)
+	}
+	if encrypted {
+		q.w.Header().Set("X-Qs-Encryption-Customer-Algorithm", "AES256")
 	}
 	q.w.Header().Set("Content-Length", "0")
 	q.w.WriteHeader(http.StatusCreated)

@@ -245,7 +245,13 @@ func (s *Server) getObject(q *request) *apiError {
 	}
 	if st := checkConditions(h, "", o); st != 0 {
 		if st == http.StatusPreconditionFailed {
-			return errf(st, "precondition_failed", "The precondition given in the request evaluated to false.")
+			// Decision (QINGSTOR-PROTOCOL.md §7.6): the SDK counts 412 as a
+			// success status of GetObject and would hand a JSON error body
+			// to the caller as object content, so 412, like 304, goes out
+			// without a body. The code still reaches the access log.
+			e := errf(st, "precondition_failed", "The precondition given in the request evaluated to false.")
+			e.bare = true
+			return e
 		}
 		wh.Del("Content-Type")
 		wh.Set("Content-Length", "0")
