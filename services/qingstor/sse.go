@@ -47,4 +47,3 @@ func copySourceKey(opt pairStorageCopy) ([]byte, error) {
 	}
 	return key, nil
 }
-
