@@ -58,7 +58,10 @@ func (c *Client) AppendObjectRequest(bucket, key string, position int64, in *App
 // AppendObject appends body at position, which must equal the object's
 // current size (0 creates the object) (POST /<bucket>/<key>?append&position=N,
 // 200). It returns the next position from X-QS-Next-Append-Position; a
-// response without that header is an error.
+// response without that header is an error. When a retry follows an attempt
+// whose response was lost and fails with a position mismatch, the object is
+// checked with HEAD: a next position of position+size means the lost attempt
+// was applied, and that is reported as success (see the package doc).
 func (c *Client) AppendObject(ctx context.Context, bucket, key string, position int64, body io.Reader, in *AppendObjectInput) (*AppendObjectOutput, error) {
 	if in == nil {
 		in = &AppendObjectInput{}
@@ -67,8 +70,16 @@ func (c *Client) AppendObject(ctx context.Context, bucket, key string, position 
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.sendNoBody(ctx, call{req: r, body: body, size: in.ContentLength, getBody: in.GetBody, ok: okOK})
+	trace := &attemptTrace{}
+	resp, err := c.sendNoBody(ctx, call{req: r, body: body, size: in.ContentLength, getBody: in.GetBody, ok: okOK, trace: trace})
 	if err != nil {
+		// A lost attempt that was applied makes the retry's position stale
+		// (see ambiguous.go).
+		if trace.maybeApplied && hasCode(err, http.StatusBadRequest, "invalid_argument") {
+			if out, ok := c.appendApplied(ctx, bucket, key, position, in.ContentLength); ok {
+				return out, nil
+			}
+		}
 		return nil, err
 	}
 	next, ok := parseInt64(resp.Header.Get("X-Qs-Next-Append-Position"))

@@ -22,6 +22,18 @@
 // GetBody function) are retried on 408, 429, 5xx gateway/server statuses and
 // connection failures, with capped exponential backoff and full jitter (see
 // RetryPolicy); a cancelled context stops at once and returns its own error.
+// A request whose body cannot be replayed is sent exactly once.
+//
+// Retries of operations that are not idempotent. When an attempt's response
+// is lost (connection broken after sending, or 500/502/504) the server may
+// have applied it, and the retry then fails: an append with a stale
+// position, a Complete whose upload is gone, a Move whose source is gone. In
+// exactly that case the client checks the result with one HEAD and reports
+// success when the object shows the lost attempt's effect (append: next
+// position == position+size; Complete: the object exists, has the requested
+// ETag and is recent; Move: the destination exists). Otherwise the retry's
+// error is returned. A concurrent writer doing the very same thing in between
+// cannot be told apart; see ambiguous.go.
 //
 // Errors. Every failure from the server is a *Error carrying the operation,
 // HTTP status, QingStor code, message and request id; IsNotFound,

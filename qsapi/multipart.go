@@ -288,13 +288,29 @@ func (c *Client) CompleteMultipartUploadRequest(bucket, key, uploadID string, pa
 
 // CompleteMultipartUpload assembles the listed parts, in increasing part
 // number order, into the object (POST /<bucket>/<key>?upload_id=ID, 201).
+// When a retry follows an attempt whose response was lost and finds the
+// upload gone, the object is checked with HEAD: if it exists, has in.ETag
+// (when set) and is recent, the lost attempt completed it and that is
+// reported as success (see the package doc).
 func (c *Client) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletedPart, in *CompleteMultipartUploadInput) (*PutObjectOutput, error) {
 	r, data, err := c.CompleteMultipartUploadRequest(bucket, key, uploadID, parts, in)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.sendNoBody(ctx, call{req: r, body: bytes.NewReader(data), size: int64(len(data)), ok: okCreated})
+	trace, began := &attemptTrace{}, time.Now()
+	resp, err := c.sendNoBody(ctx, call{req: r, body: bytes.NewReader(data), size: int64(len(data)), ok: okCreated, trace: trace})
 	if err != nil {
+		// A lost attempt that was applied leaves the retry without its
+		// upload (see ambiguous.go).
+		if trace.maybeApplied && hasCode(err, 0, CodeUploadNotExists) {
+			etag := ""
+			if in != nil {
+				etag = in.ETag
+			}
+			if out, ok := c.completeApplied(ctx, bucket, key, etag, began); ok {
+				return out, nil
+			}
+		}
 		return nil, err
 	}
 	return &PutObjectOutput{ETag: resp.Header.Get("Etag"), RequestID: requestID(resp.Header)}, nil

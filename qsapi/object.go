@@ -412,7 +412,9 @@ func (c *Client) CopyObject(ctx context.Context, bucket, key string, in *CopyObj
 
 // MoveObject renames srcBucket/srcKey to bucket/key on the server (PUT
 // /<bucket>/<key> with X-QS-Move-Source, 201), keeping metadata and
-// encryption.
+// encryption. When a retry follows an attempt whose response was lost and
+// finds the source gone, an existing destination is taken as proof that the
+// lost attempt moved it (see the package doc).
 func (c *Client) MoveObject(ctx context.Context, bucket, key, srcBucket, srcKey string) (*Result, error) {
 	const op = "MoveObject"
 	if err := checkObject(op, bucket, key); err != nil {
@@ -423,8 +425,16 @@ func (c *Client) MoveObject(ctx context.Context, bucket, key, srcBucket, srcKey 
 	}
 	r := &Request{Op: op, Method: http.MethodPut, Bucket: bucket, Key: key}
 	r.setHeader("X-Qs-Move-Source", sourceHeader(srcBucket, srcKey))
-	resp, err := c.sendNoBody(ctx, call{req: r, body: http.NoBody, size: 0, ok: okCreated})
+	trace := &attemptTrace{}
+	resp, err := c.sendNoBody(ctx, call{req: r, body: http.NoBody, size: 0, ok: okCreated, trace: trace})
 	if err != nil {
+		// A lost attempt that was applied leaves the retry without its
+		// source (see ambiguous.go).
+		if trace.maybeApplied && hasCode(err, http.StatusNotFound, CodeObjectNotExists) {
+			if out, ok := c.moveApplied(ctx, bucket, key); ok {
+				return out, nil
+			}
+		}
 		return nil, err
 	}
 	return &Result{RequestID: requestID(resp.Header)}, nil

@@ -18,6 +18,9 @@ type call struct {
 	size    int64
 	getBody func() (io.ReadCloser, error)
 	ok      []int
+	// trace, when set, learns whether an attempt that was retried may have
+	// been applied by the server (see ambiguous.go).
+	trace *attemptTrace
 }
 
 // send sends cl, retrying per the client's policy. On success it returns the
@@ -68,6 +71,7 @@ func (c *Client) send(ctx context.Context, cl call) (*http.Response, error) {
 			if last || !retryableErr(err) {
 				return nil, fmt.Errorf("qsapi: %s: %w", op, err)
 			}
+			cl.trace.noteTransportErr(err)
 			if err := c.retry.Sleep(ctx, c.retry.backoff(attempt+1, nil)); err != nil {
 				return nil, err
 			}
@@ -79,6 +83,7 @@ func (c *Client) send(ctx context.Context, cl call) (*http.Response, error) {
 		if last || !retryableStatus(resp.StatusCode) {
 			return nil, errorFrom(op, cl.req.resource(), resp)
 		}
+		cl.trace.noteStatus(resp.StatusCode)
 		wait := c.retry.backoff(attempt+1, resp)
 		drainAndClose(resp.Body)
 		if err := c.retry.Sleep(ctx, wait); err != nil {
