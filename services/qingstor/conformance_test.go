@@ -8,7 +8,6 @@ import (
 
 	"github.com/qsgo/qsgo/services"
 	"github.com/qsgo/qsgo/storagetest"
-	"github.com/qsgo/qsgo/types"
 )
 
 // sseKeyB64 is a 32-byte SSE-C key in unpadded base64 (the connection
@@ -16,81 +15,54 @@ import (
 var sseTestKey = bytes.Repeat([]byte("k"), 32)
 
 // TestConformance runs the storagetest suite, every capability, against
-// the service over an in-process qslocal, in several configurations.
+// the service over an in-process qslocal, in several configurations: root
+// and nested work dirs, virtual dirs and links on and off, loose pairs,
+// SSE-C keys on every operation.
 func TestConformance(t *testing.T) {
 	srv := localServer(t)
 	keyQuery := "default_encryption_customer_key=" + b64(sseTestKey) +
 		"&default_copy_source_encryption_customer_key=" + b64(sseTestKey)
+	noLink := map[string]string{"Linker": "links need enable_virtual_link (TestLinkTargetNonASCII checks the refusal)"}
+	// The root work dir configurations get a bucket of their own, so that
+	// the work dir starts empty.
 	configs := []struct {
 		name    string
+		bucket  string
 		workDir string
 		query   []string
 		opts    storagetest.Options
 	}{
-		{"RootVirtual", "/", []string{"enable_virtual_dir", "enable_virtual_link"}, storagetest.Options{VirtualDir: true, ListObjects: 1100}},
-		{"NestedVirtual", "/a/b/c", []string{"enable_virtual_dir", "enable_virtual_link"}, storagetest.Options{VirtualDir: true}},
-		{"NestedPlainDirs", "/nested/plain/", []string{"enable_virtual_link"}, storagetest.Options{}},
+		{"RootVirtual", "qsgo-root-virtual", "/", []string{"enable_virtual_dir", "enable_virtual_link"},
+			storagetest.Options{VirtualDir: true, ListObjects: 1100}},
+		{"RootPlain", "qsgo-root-plain", "/", nil, storagetest.Options{Skip: noLink, ListObjects: 150}},
+		{"NestedVirtual", testBucket, "/a/b/c", []string{"enable_virtual_dir", "enable_virtual_link"},
+			storagetest.Options{VirtualDir: true}},
+		{"NestedPlainDirs", testBucket, "/nested/plain/", []string{"enable_virtual_link"}, storagetest.Options{}},
+		{"NestedNoVirtualLink", testBucket, "/nolink/", nil, storagetest.Options{Skip: noLink}},
+		{"NestedLoosePair", testBucket, "/loose/", []string{"enable_virtual_dir", "enable_virtual_link", "enable_loose_pair"},
+			storagetest.Options{VirtualDir: true, LoosePair: true}},
+		// With SSE-C keys as default pairs every object is encrypted, so the
+		// deprecated Reach URL (which cannot carry the key headers) cannot
+		// read it (QuerySignHTTPRead carries them and is tested).
+		{"SSEC", testBucket, "/ssec/", []string{"enable_virtual_link", "enable_virtual_dir", keyQuery},
+			storagetest.Options{VirtualDir: true, Skip: map[string]string{"Reacher": "a Reach URL cannot carry SSE-C keys"}}},
 	}
 	for _, c := range configs {
 		t.Run(c.name, func(t *testing.T) {
-			store := newStore(t, srv, uniqueDir(strings.TrimSuffix(c.workDir, "/")+"/"), c.query...)
-			storagetest.TestAll(t, store, c.opts)
-		})
-	}
-	// With SSE-C keys as default pairs every object is encrypted, so the
-	// deprecated Reach URL (which cannot carry the key headers) cannot read
-	// it: everything but Reacher runs (QuerySignHTTPRead carries the headers).
-	t.Run("SSEC", func(t *testing.T) {
-		store := newStore(t, srv, uniqueDir("/ssec/"), "enable_virtual_link", "enable_virtual_dir", keyQuery)
-		runCapabilities(t, store, true, map[string]bool{"Reacher": true})
-	})
-	// Without virtual links, links are refused and every other capability
-	// behaves as above.
-	t.Run("NoVirtualLink", func(t *testing.T) {
-		store := newStore(t, srv, uniqueDir("/nolink/"))
-		runCapabilities(t, store, false, map[string]bool{"Linker": true})
-	})
-}
-
-// capTest is one capability test of runCapabilities.
-type capTest struct {
-	name string
-	fn   func(t *testing.T)
-}
-
-// runCapabilities runs what TestAll runs, except the capabilities in skip.
-func runCapabilities(t *testing.T, store types.Storager, virtualDir bool, skip map[string]bool) {
-	tests := []capTest{
-		{"Storager", func(t *testing.T) { storagetest.TestStorager(t, store) }},
-		{"StrictPairs", func(t *testing.T) { storagetest.TestStrictPairs(t, store) }},
-		{"Appender", func(t *testing.T) { storagetest.TestAppender(t, store) }},
-		{"Copier", func(t *testing.T) { storagetest.TestCopier(t, store) }},
-		{"Direr", func(t *testing.T) { storagetest.TestDirer(t, store) }},
-		{"Fetcher", func(t *testing.T) { storagetest.TestFetcher(t, store, nil) }},
-		{"Linker", func(t *testing.T) { storagetest.TestLinker(t, store) }},
-		{"Mover", func(t *testing.T) { storagetest.TestMover(t, store) }},
-		{"Multiparter", func(t *testing.T) { storagetest.TestMultiparter(t, store) }},
-		{"Reacher", func(t *testing.T) { storagetest.TestReacher(t, store) }},
-		{"StorageHTTPSignerRead", func(t *testing.T) { storagetest.TestStorageHTTPSignerRead(t, store) }},
-		{"StorageHTTPSignerWrite", func(t *testing.T) { storagetest.TestStorageHTTPSignerWrite(t, store) }},
-		{"StorageHTTPSignerDelete", func(t *testing.T) { storagetest.TestStorageHTTPSignerDelete(t, store) }},
-		{"MultipartHTTPSigner", func(t *testing.T) { storagetest.TestMultipartHTTPSigner(t, store) }},
-	}
-	if virtualDir {
-		tests = append(tests,
-			capTest{"CopierWithVirtualDir", func(t *testing.T) { storagetest.TestCopierWithVirtualDir(t, store) }},
-			capTest{"MoverWithVirtualDir", func(t *testing.T) { storagetest.TestMoverWithVirtualDir(t, store) }})
-	} else {
-		tests = append(tests,
-			capTest{"CopierWithDir", func(t *testing.T) { storagetest.TestCopierWithDir(t, store) }},
-			capTest{"MoverWithDir", func(t *testing.T) { storagetest.TestMoverWithDir(t, store) }})
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if skip[tc.name] {
-				t.Skipf("%s does not apply to this configuration", tc.name)
+			wd := c.workDir
+			if c.bucket == testBucket {
+				wd = uniqueDir(strings.TrimSuffix(c.workDir, "/") + "/")
+			} else {
+				srv.CreateBucket(c.bucket)
 			}
-			tc.fn(t)
+			store := newStoreIn(t, srv, c.bucket, wd, c.query...)
+			if m := store.Metadata(); m.WorkDir != wd {
+				t.Fatalf("work dir %q, want %q", m.WorkDir, wd)
+			}
+			if c.opts.LoosePair != store.features.LoosePair || c.opts.VirtualDir != store.features.VirtualDir {
+				t.Fatalf("features %+v do not match the options %+v", store.features, c.opts)
+			}
+			storagetest.TestAll(t, store, c.opts)
 		})
 	}
 }

@@ -35,7 +35,13 @@ func connQuery(srv *qslocal.TestServer) string {
 // parameters through a connection string, as users do.
 func newStore(tb testing.TB, srv *qslocal.TestServer, workDir string, query ...string) *Storage {
 	tb.Helper()
-	cs := "qingstor://" + testBucket + workDir + "?" + connQuery(srv)
+	return newStoreIn(tb, srv, testBucket, workDir, query...)
+}
+
+// newStoreIn is newStore on another bucket of srv.
+func newStoreIn(tb testing.TB, srv *qslocal.TestServer, bucket, workDir string, query ...string) *Storage {
+	tb.Helper()
+	cs := "qingstor://" + bucket + workDir + "?" + connQuery(srv)
 	if len(query) > 0 {
 		cs += "&" + strings.Join(query, "&")
 	}
