@@ -133,6 +133,11 @@ func (w *soakWorker) do(ctx context.Context) error {
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		unsure() // the soak ended mid-operation
 		return nil
+	case ctx.Err() != nil:
+		// The soak ended mid-operation but the error lost the context's
+		// identity (services/qingstor promises to keep it).
+		unsure()
+		return fmt.Errorf("worker %d %s ended by the context with a non-context error: %w", w.id, opNames[op], err)
 	}
 	return fmt.Errorf("worker %d %s: %w", w.id, opNames[op], err)
 }
@@ -176,10 +181,13 @@ func (w *soakWorker) op(ctx context.Context, op int) error {
 		o, err := s.StatWithContext(ctx, k)
 		want, ok := w.model[k]
 		if !ok {
-			if !errors.Is(err, services.ErrObjectNotExist) {
-				return fmt.Errorf("stat of deleted %s: %v: %w", k, err, errMismatch)
+			switch {
+			case err == nil:
+				return fmt.Errorf("stat of deleted %s found it: %w", k, errMismatch)
+			case errors.Is(err, services.ErrObjectNotExist):
+				return nil
 			}
-			return nil
+			return err
 		}
 		if err != nil {
 			return err
@@ -339,6 +347,7 @@ func TestSoak(t *testing.T) {
 			script[i] = faults.Fault{Kind: faults.Status, Code: 503}
 		}
 	}
+	script[5], script[20] = faults.Fault{Kind: faults.Status, Code: 503}, faults.Fault{Kind: faults.Status, Code: 500}
 	p.Add(faults.Rule{Faults: script})
 	st, err := qingstor.NewStorager(ps.WithCredential("hmac:"+ts.AccessKeyID+":"+ts.SecretAccessKey),
 		ps.WithName(soakBucket), ps.WithEndpoint(fmt.Sprintf("http:127.0.0.1:%d", p.Port())))
