@@ -1,0 +1,150 @@
+package compat
+
+// Exact types of the constants and struct fields of sections 1 to 6: an
+// untyped literal in a composite literal would accept a field of the wrong
+// type, these assignments do not.
+
+import (
+	"errors"
+	"fmt"
+	"math/rand"
+	"testing"
+	"time"
+
+	"github.com/qsgo/qsgo/pairs"
+	"github.com/qsgo/qsgo/pkg/credential"
+	"github.com/qsgo/qsgo/pkg/endpoint"
+	"github.com/qsgo/qsgo/pkg/httpclient"
+	"github.com/qsgo/qsgo/pkg/randbytes"
+	"github.com/qsgo/qsgo/services"
+	"github.com/qsgo/qsgo/types"
+)
+
+// Constants have the mode types, and the mode types the spec's underlying
+// types (a pointer conversion needs identical underlying types).
+var (
+	_ [7]types.ObjectMode = [...]types.ObjectMode{types.ModeDir, types.ModeRead, types.ModeLink, types.ModePart, types.ModeBlock, types.ModePage, types.ModeAppend}
+	_ [4]types.ListMode   = [...]types.ListMode{types.ListModeDir, types.ListModePrefix, types.ListModePart, types.ListModeBlock}
+	_ *uint32             = (*uint32)((*types.ObjectMode)(nil))
+	_ *uint8              = (*uint8)((*types.ListMode)(nil))
+	_ string              = credential.ProtocolHmac
+	_ string              = endpoint.ProtocolHTTPS
+	_ rand.Source         = randbytes.Rand{}.Source
+)
+
+// Field types, by assignment to typed variables.
+var _ = func(o *types.Object, p *types.Part, b *types.Block, m *types.StorageMeta,
+	op *types.ObjectPage, pp *types.PartPage, bp *types.BlockPage, sp *types.StoragerPage,
+	pe *pairs.Error, ie *services.InitError, sve *services.ServiceError, ste *services.StorageError,
+	mu *services.MetadataUnrecognizedError, pu *services.PairUnsupportedError, pr *services.PairRequiredError,
+	om *services.ObjectModeInvalidError, lm *services.ListModeInvalidError,
+	ce *credential.Error, ee *endpoint.Error, ev *endpoint.Value, ho *httpclient.Options) {
+	var (
+		s   string
+		i   int
+		i64 int64
+		e   error
+		v   interface{}
+		d   time.Duration
+		ss  []string
+	)
+	s, s = o.ID, o.Path
+	var mode types.ObjectMode = o.Mode
+	i, i64, s = p.Index, p.Size, p.ETag
+	s, i64 = b.ID, b.Size
+	s, s = m.Name, m.WorkDir
+	var st types.Continuable = op.Status
+	var od []*types.Object = op.Data
+	st = pp.Status
+	var pd []*types.Part = pp.Data
+	st = bp.Status
+	var bd []*types.Block = bp.Data
+	st = sp.Status
+	var sd []types.Storager = sp.Data
+	s, e, s, s, v = pe.Op, pe.Err, pe.Key, pe.Type, pe.Value
+	s, s, e = ie.Op, ie.Type, ie.Err
+	var ps []types.Pair = ie.Pairs
+	s, e, s = sve.Op, sve.Err, sve.Name
+	var srv types.Servicer = sve.Servicer
+	s, e, ss = ste.Op, ste.Err, ste.Path
+	var sto types.Storager = ste.Storager
+	s, v = mu.Key, mu.Value
+	var pair types.Pair = pu.Pair
+	ss = pr.Keys
+	mode, mode = om.Expected, om.Actual
+	var lmode types.ListMode = lm.Actual
+	s, e, s, ss = ce.Op, ce.Err, ce.Protocol, ce.Values
+	s, e, s, ss = ee.Op, ee.Err, ee.Protocol, ee.Values
+	s, s, i = ev.Protocol, ev.Host, ev.Port
+	d, d, d = ho.DialerConnectTimeout, ho.ConnReadTimeout, ho.ConnWriteTimeout
+	_, _, _, _, _, _, _, _ = s, i, i64, e, v, d, ss, mode
+	_, _, _, _, _, _, _, _, _, _ = st, od, pd, bd, sd, ps, srv, sto, pair, lmode
+}
+
+// Methods promoted from the interfaces embedded in the error structs, the
+// value-receiver Error methods of the contextual errors, and String of
+// every stub (value receivers).
+var (
+	_ func(services.StorageError, string, ...types.Pair) (*types.Object, error)  = services.StorageError.Stat
+	_ func(services.ServiceError, string, ...types.Pair) (types.Storager, error) = services.ServiceError.Get
+	_ func(services.MetadataUnrecognizedError) string                            = services.MetadataUnrecognizedError.Error
+	_ func(services.PairUnsupportedError) string                                 = services.PairUnsupportedError.Error
+	_ func(services.PairRequiredError) string                                    = services.PairRequiredError.Error
+	_ func(services.ObjectModeInvalidError) string                               = services.ObjectModeInvalidError.Error
+	_ func(services.ListModeInvalidError) string                                 = services.ListModeInvalidError.Error
+	_ func(services.MetadataUnrecognizedError)                                   = services.MetadataUnrecognizedError.IsInternalError
+	_ func(services.PairUnsupportedError)                                        = services.PairUnsupportedError.IsInternalError
+	_ func(services.PairRequiredError)                                           = services.PairRequiredError.IsInternalError
+	_ func(services.ObjectModeInvalidError)                                      = services.ObjectModeInvalidError.IsInternalError
+	_ func(services.ListModeInvalidError)                                        = services.ListModeInvalidError.IsInternalError
+
+	_ func(types.UnimplementedStorager) string            = types.UnimplementedStorager.String
+	_ func(types.UnimplementedServicer) string            = types.UnimplementedServicer.String
+	_ func(types.UnimplementedAppender) string            = types.UnimplementedAppender.String
+	_ func(types.UnimplementedBlocker) string             = types.UnimplementedBlocker.String
+	_ func(types.UnimplementedCopier) string              = types.UnimplementedCopier.String
+	_ func(types.UnimplementedDirer) string               = types.UnimplementedDirer.String
+	_ func(types.UnimplementedFetcher) string             = types.UnimplementedFetcher.String
+	_ func(types.UnimplementedLinker) string              = types.UnimplementedLinker.String
+	_ func(types.UnimplementedMover) string               = types.UnimplementedMover.String
+	_ func(types.UnimplementedMultiparter) string         = types.UnimplementedMultiparter.String
+	_ func(types.UnimplementedPager) string               = types.UnimplementedPager.String
+	_ func(types.UnimplementedReacher) string             = types.UnimplementedReacher.String
+	_ func(types.UnimplementedStorageHTTPSigner) string   = types.UnimplementedStorageHTTPSigner.String
+	_ func(types.UnimplementedMultipartHTTPSigner) string = types.UnimplementedMultipartHTTPSigner.String
+)
+
+// The sentinels of types carry the InternalError marker of services, and
+// the parsers return the pointer error types the spec names.
+func TestSentinelsAndParserErrors(t *testing.T) {
+	for _, err := range []error{types.IterateDone, types.ErrNotImplemented, types.NewOperationNotImplementedError("x"), services.ErrObjectNotExist} {
+		if _, ok := err.(services.InternalError); !ok {
+			t.Errorf("%v does not implement services.InternalError", err)
+		}
+	}
+	if types.IterateDone.Error() != "iterate is done" || types.ErrNotImplemented.Error() != "not implemented" {
+		t.Fatal("sentinel texts")
+	}
+	_, err := credential.Parse("nosuch:x")
+	var ce *credential.Error
+	if !errors.As(err, &ce) || !errors.Is(err, credential.ErrUnsupportedProtocol) || ce.Protocol != "nosuch" {
+		t.Fatalf("credential.Parse = %v", err)
+	}
+	_, err = endpoint.Parse("ftp:host")
+	var ee *endpoint.Error
+	if !errors.As(err, &ee) || !errors.Is(err, endpoint.ErrUnsupportedProtocol) {
+		t.Fatalf("endpoint.Parse = %v", err)
+	}
+	stubs := []interface{ String() string }{types.UnimplementedStorager{}, types.UnimplementedServicer{}, types.UnimplementedAppender{},
+		types.UnimplementedBlocker{}, types.UnimplementedCopier{}, types.UnimplementedDirer{}, types.UnimplementedFetcher{},
+		types.UnimplementedLinker{}, types.UnimplementedMover{}, types.UnimplementedMultiparter{}, types.UnimplementedPager{},
+		types.UnimplementedReacher{}, types.UnimplementedStorageHTTPSigner{}, types.UnimplementedMultipartHTTPSigner{}}
+	for _, s := range stubs {
+		if want := fmt.Sprintf("%T", s)[len("types."):]; s.String() != want {
+			t.Errorf("String() = %q, want %q", s.String(), want)
+		}
+	}
+	if (types.UnimplementedStorager{}).Create("x") != nil || (types.UnimplementedStorager{}).Metadata() != nil {
+		t.Error("stub Create/Metadata must return nil")
+	}
+}
