@@ -477,6 +477,7 @@ var (
 	_ func() Pair                                 = ts.WithEnableVirtualLink
 	_ func() Pair                                 = ts.WithEnableLoosePair
 	_ func(string) Pair                           = ts.WithStorageClass
+	_ func(string) Pair                           = ts.WithDefaultStorageClass
 	_ func() Pair                                 = ts.WithDisableURICleaning
 	_ error                                       = ts.ErrBucketBusy
 )
