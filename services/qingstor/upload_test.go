@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"io"
 	"log/slog"
@@ -12,6 +13,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -33,6 +36,9 @@ type recorder struct {
 	failPart int
 	// badETag makes GETs answer a wrong ETag.
 	badETag bool
+	// beforeComplete, when set, runs when a Complete request arrives,
+	// before qslocal handles it.
+	beforeComplete func()
 }
 
 // etagWriter replaces the ETag of a response.
@@ -64,6 +70,9 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			io.WriteString(w, `{"code":"bad_digest","message":"injected"}`)
 			return
 		}
+	}
+	if req.Method == http.MethodPost && q.Has("upload_id") && r.beforeComplete != nil {
+		r.beforeComplete()
 	}
 	if r.badETag && req.Method == http.MethodGet {
 		w = etagWriter{w}
@@ -259,5 +268,171 @@ func TestPartSizeGrowsForHugeObjects(t *testing.T) {
 	p := c.partSize(huge)
 	if (huge+p-1)/p > multipartNumberMaximum || p%(1<<20) != 0 {
 		t.Fatalf("part size %d needs %d parts", p, (huge+p-1)/p)
+	}
+}
+
+// TestLargeWriteInvisibleUntilComplete: while a large write is under way the
+// key still shows what it held before (here: a small old object), up to the
+// very moment the upload is completed.
+func TestLargeWriteInvisibleUntilComplete(t *testing.T) {
+	st, rec := largeStore(t)
+	if _, err := st.Write("obj", strings.NewReader("old"), 3); err != nil {
+		t.Fatal(err)
+	}
+	checked, current := 0, ""
+	rec.beforeComplete = func() {
+		checked++
+		switch current {
+		case "obj":
+			var buf bytes.Buffer
+			if _, err := st.Read("obj", &buf); err != nil || buf.String() != "old" {
+				t.Errorf("before Complete the key reads %d bytes, %v; want the old object", buf.Len(), err)
+			}
+		case "new":
+			if _, err := st.Stat("new"); !errors.Is(err, services.ErrObjectNotExist) {
+				t.Errorf("before Complete a new key stats as %v, want ErrObjectNotExist", err)
+			}
+		}
+	}
+	data := randomData(2<<20 + 7)
+	for _, name := range []string{"obj", "new"} {
+		current = name
+		if _, err := st.Write(name, bytes.NewReader(data), int64(len(data))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if checked != 2 {
+		t.Fatalf("%d Complete requests seen, want 2", checked)
+	}
+	var buf bytes.Buffer
+	if _, err := st.Read("obj", &buf); err != nil || !bytes.Equal(buf.Bytes(), data) {
+		t.Fatalf("after Complete: %d bytes, %v", buf.Len(), err)
+	}
+}
+
+// patternReader yields size bytes of a fixed pattern without holding them
+// and counts what it has handed out.
+type patternReader struct {
+	left int64
+	read atomic.Int64
+}
+
+func (p *patternReader) Read(b []byte) (int, error) {
+	if p.left <= 0 {
+		return 0, io.EOF
+	}
+	b = b[:min(int64(len(b)), p.left)]
+	off := p.read.Load()
+	for i := range b {
+		b[i] = byte((off + int64(i)) * 7)
+	}
+	p.left -= int64(len(b))
+	p.read.Add(int64(len(b)))
+	return len(b), nil
+}
+
+// sinkServer is a minimal multipart endpoint that checks each part's
+// Content-MD5 and throws the bytes away, counting them as they arrive.
+type sinkServer struct {
+	received atomic.Int64
+	badMD5   atomic.Int64
+	parts    atomic.Int64
+	// reader and maxHeld: the most bytes the reader had handed out that
+	// had not reached the server yet.
+	reader  atomic.Pointer[patternReader]
+	maxHeld atomic.Int64
+}
+
+func (s *sinkServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	switch {
+	case r.Method == http.MethodPost && q.Has("uploads"):
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"upload_id":"u1","bucket":"b","key":"k"}`)
+	case r.Method == http.MethodPut && q.Has("upload_id"):
+		h := md5.New()
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := r.Body.Read(buf)
+			h.Write(buf[:n])
+			got := s.received.Add(int64(n))
+			if pr := s.reader.Load(); pr != nil {
+				if held := pr.read.Load() - got; held > s.maxHeld.Load() {
+					s.maxHeld.Store(held) // one part at a time per request; races only lower the max
+				}
+			}
+			if err != nil {
+				break
+			}
+		}
+		if r.Header.Get("Content-Md5") != base64.StdEncoding.EncodeToString(h.Sum(nil)) {
+			s.badMD5.Add(1)
+		}
+		s.parts.Add(1)
+		w.Header().Set("Etag", `"`+hex.EncodeToString(h.Sum(nil))+`"`)
+		w.WriteHeader(http.StatusCreated)
+	case r.Method == http.MethodPost && q.Has("upload_id"):
+		w.WriteHeader(http.StatusCreated)
+	case r.Method == http.MethodDelete:
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		w.WriteHeader(http.StatusNotImplemented)
+	}
+}
+
+// TestLargeWriteMemoryBounded: the memory of a large write is bounded by
+// part size x concurrency, whatever the object size. Two measures, both
+// independent of timing: the bytes the reader has handed out that have not
+// reached the server never exceed part size x concurrency, and the bytes
+// allocated for a 64 MiB object are far below its size and grow with the
+// number of parts only (not with the bytes) compared with a 16 MiB one.
+func TestLargeWriteMemoryBounded(t *testing.T) {
+	sink := &sinkServer{}
+	hs := httptest.NewServer(sink)
+	defer hs.Close()
+	u, _ := url.Parse(hs.URL)
+	st, err := NewStorager(ps.WithCredential("hmac:ak:sk"), ps.WithEndpoint("http:"+u.Host), ps.WithName(testBucket), ps.WithLocation("pek3b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.(*Storage)
+	const partSize, conc = 1 << 20, 2
+	s.upload = uploadConfig{Threshold: 4 << 20, PartSize: partSize, Concurrency: conc}
+
+	write := func(size int64) (allocated uint64) {
+		pr := &patternReader{left: size}
+		sink.reader.Store(pr)
+		sink.received.Store(0)
+		sink.maxHeld.Store(0)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		n, err := s.Write("big", pr, size)
+		runtime.ReadMemStats(&after)
+		if err != nil || n != size {
+			t.Fatalf("Write(%d) = %d, %v", size, n, err)
+		}
+		if got := sink.received.Load(); got != size {
+			t.Fatalf("server received %d bytes of %d", got, size)
+		}
+		if held := sink.maxHeld.Load(); held > partSize*conc {
+			t.Errorf("Write(%d MiB): %d bytes read but not yet sent, more than part size x concurrency (%d)", size>>20, held, partSize*conc)
+		}
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	small, large := write(16<<20), write(64<<20)
+	t.Logf("allocated: 16 MiB object %d KiB, 64 MiB object %d KiB (part %d KiB x %d)", small>>10, large>>10, partSize>>10, conc)
+	if large > 16<<20 {
+		t.Errorf("a 64 MiB write allocated %d MiB: more than a quarter of the object", large>>20)
+	}
+	// 48 MiB more data is 48 more parts; whole-object buffering would add 48 MiB.
+	if large > small && large-small > 12<<20 {
+		t.Errorf("allocation grew by %d MiB from 16 to 64 MiB objects", (large-small)>>20)
+	}
+	if b := sink.badMD5.Load(); b != 0 {
+		t.Errorf("%d parts arrived with a Content-MD5 that does not match their bytes", b)
+	}
+	if p := sink.parts.Load(); p != 16+64 {
+		t.Errorf("%d parts uploaded, want 80", p)
 	}
 }
