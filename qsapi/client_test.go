@@ -3,9 +3,11 @@ package qsapi
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qsgo/qsgo/qsapi/sign"
 )
@@ -155,4 +157,37 @@ func TestWithZone(t *testing.T) {
 	if c.Zone() != "pek3a" || z.Zone() != "sh1a" || z.HTTPClient() != c.HTTPClient() {
 		t.Fatal("WithZone")
 	}
+}
+
+func TestBuiltInTransportTimeouts(t *testing.T) {
+	tr := func(c *Client) *http.Transport { return c.HTTPClient().Transport.(*http.Transport) }
+	def := tr(mustNew(t, Options{}))
+	if def.TLSHandshakeTimeout != 10*time.Second || def.ResponseHeaderTimeout != 60*time.Second ||
+		def.DisableKeepAlives || def.MaxIdleConnsPerHost < 2 || def.Proxy == nil {
+		t.Fatalf("default transport: tls %v, headers %v, keep-alive off %v, idle/host %d",
+			def.TLSHandshakeTimeout, def.ResponseHeaderTimeout, def.DisableKeepAlives, def.MaxIdleConnsPerHost)
+	}
+	set := tr(mustNew(t, Options{TLSHandshakeTimeout: 3 * time.Second, ResponseHeaderTimeout: 4 * time.Second}))
+	if set.TLSHandshakeTimeout != 3*time.Second || set.ResponseHeaderTimeout != 4*time.Second {
+		t.Fatalf("configured transport: tls %v, headers %v", set.TLSHandshakeTimeout, set.ResponseHeaderTimeout)
+	}
+
+	// A server that never sends response headers: the built-in transport
+	// gives up after ResponseHeaderTimeout (the handler is released when the
+	// client closes the connection), and the error says it was a timeout.
+	released := make(chan struct{})
+	s := newStub(t, func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+		close(released)
+	})
+	c := s.client(func(o *Options) {
+		o.ResponseHeaderTimeout = 50 * time.Millisecond
+		o.Retry.MaxAttempts = 1
+	})
+	_, err := c.HeadBucket(context.Background(), "bkt")
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("err = %v, want a timeout", err)
+	}
+	<-released
 }
