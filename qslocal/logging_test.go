@@ -86,7 +86,7 @@ func TestLoadCredentialsFile(t *testing.T) {
 	if err != nil || len(m) != 2 || m["B"] != "T" {
 		t.Fatalf("list form: %v %v", m, err)
 	}
-	for _, bad := range []string{"credentials:\n  - access_key_id: A\n", "host: x\n", ":::"} {
+	for _, bad := range []string{"credentials:\n  - access_key_id: A\n", "host: x\n", ":::", "credentials: S1-secret\n", "access_key_id: [S1]\n"} {
 		if _, err := LoadCredentialsFile(write("bad.yaml", bad)); err == nil {
 			t.Errorf("accepted %q", bad)
 		} else if strings.Contains(err.Error(), "S1") {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strconv"
 	"sync"
 	"time"
@@ -107,12 +108,18 @@ func (rn *Running) Shutdown(ctx context.Context) error {
 	return rn.stopErr
 }
 
-// Wait blocks until the HTTP server stopped and returns its error.
+// Wait blocks until the HTTP server stopped accepting connections and
+// returns its error (nil after Shutdown). During a Shutdown that happens at
+// its start: Shutdown's own return says when requests in flight finished
+// and the store is closed.
 func (rn *Running) Wait() error {
 	err := <-rn.done
 	rn.done <- err
 	return err
 }
+
+// yamlQuoted matches the values yaml error messages quote.
+var yamlQuoted = regexp.MustCompile("`[^`]*`")
 
 // GenerateCredentials returns a random access key id (20 upper-case
 // letters and digits) and secret (40 letters and digits).
@@ -137,6 +144,8 @@ func randomString(n int, alphabet string) string {
 //	credentials:
 //	  - access_key_id: AK1
 //	    secret_access_key: SK1
+//
+// Errors name the file and the line but never quote its values.
 func LoadCredentialsFile(path string) (map[string]string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -151,7 +160,9 @@ func LoadCredentialsFile(path string) (map[string]string, error) {
 		Credentials []pair `yaml:"credentials"`
 	}
 	if err := yaml.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("qslocal: parse credentials file %s: %w", path, err)
+		// yaml quotes offending values, which may be secrets: keep only
+		// the line numbers and kinds.
+		return nil, fmt.Errorf("qslocal: parse credentials file %s: %s", path, yamlQuoted.ReplaceAllString(err.Error(), "`…`"))
 	}
 	out := map[string]string{}
 	for _, p := range append(f.Credentials, f.pair) {

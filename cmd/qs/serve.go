@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/qsgo/qsgo/qslocal"
 	"github.com/spf13/cobra"
@@ -110,20 +111,45 @@ func runServe(ctx context.Context, stdout, stderr io.Writer, f serveFlags) error
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	rn, err := qslocal.Start(ctx, qslocal.Options{Addr: f.addr, DataDir: f.data, Zone: f.zone,
+	// Start gets no cancellable context: the stop below is ours, with our
+	// grace period.
+	rn, err := qslocal.Start(context.Background(), qslocal.Options{Addr: f.addr, DataDir: f.data, Zone: f.zone,
 		BaseDomain: f.baseDomain, Credentials: creds, Logger: logger})
 	if err != nil {
 		return err
 	}
 	printBanner(stdout, rn, f.data)
 	logger.Info("qslocal ready", "endpoint", rn.Endpoint, "access_key_id", rn.AccessKeyID, "zone", rn.Zone, "data", f.data)
-	<-ctx.Done()
-	logger.Info("qslocal shutting down")
-	err = rn.Wait()
-	if err != nil {
+	select {
+	case <-ctx.Done():
+	case err := <-serveDone(rn):
+		// the listener failed on its own: nothing to drain
+		rn.Shutdown(context.Background())
 		return fmt.Errorf("qs serve: %w", err)
 	}
+	logger.Info("qslocal shutting down: finishing requests in flight")
+	// Shutdown waits for requests in flight (up to shutdownGrace) and
+	// closes the store, so nothing acknowledged is lost when we return.
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := rn.Shutdown(sctx); err != nil {
+		return fmt.Errorf("qs serve: shutdown: %w", err)
+	}
+	if err := rn.Wait(); err != nil {
+		return fmt.Errorf("qs serve: %w", err)
+	}
+	logger.Info("qslocal stopped")
 	return nil
+}
+
+// shutdownGrace is how long a stopping server waits for requests in flight.
+const shutdownGrace = 30 * time.Second
+
+// serveDone reports the end of rn's HTTP server.
+func serveDone(rn *qslocal.Running) <-chan error {
+	ch := make(chan error, 1)
+	go func() { ch <- rn.Wait() }()
+	return ch
 }
 
 // printBanner prints what a client needs: endpoint, key, a connection
