@@ -398,8 +398,9 @@ type relFault struct {
 	faults []faults.Fault
 	// mustFail: the fault outlasts the retries, so success would be wrong.
 	mustFail bool
-	// mustSucceed: the request never took effect and every body is
-	// replayable, so a retry must hide the fault.
+	// mustSucceed: the fault hits before any response arrived and every
+	// body is replayable, so a retry must hide it (for append, Complete and
+	// Move whose lost attempt was applied, qsapi confirms with a HEAD).
 	mustSucceed bool
 }
 
@@ -411,22 +412,13 @@ func relFaults() []relFault {
 		{name: "3x503", faults: faults.Times(3, faults.Fault{Kind: faults.Status, Code: 503}), mustSucceed: true},
 		{name: "4x503", faults: faults.Times(4, faults.Fault{Kind: faults.Status, Code: 503}), mustFail: true},
 		{name: "reset-on-request", faults: f(faults.ResetOnRequest, 0), mustSucceed: true},
-		{name: "reset-mid-request-body", faults: f(faults.ResetMidRequestBody, 10<<10)},
-		{name: "reset-before-response", faults: f(faults.ResetBeforeResponse, 0)},
+		{name: "reset-mid-request-body", faults: f(faults.ResetMidRequestBody, 10<<10), mustSucceed: true},
+		{name: "reset-before-response", faults: f(faults.ResetBeforeResponse, 0), mustSucceed: true},
 		{name: "reset-mid-response-body", faults: f(faults.ResetMidResponseBody, 10<<10)},
 		{name: "short-body", faults: f(faults.ShortBody, 1)},
-		{name: "slow-headers", faults: f(faults.SlowHeaders, 0)},
+		{name: "slow-headers", faults: f(faults.SlowHeaders, 0), mustSucceed: true},
 		{name: "200-error-body", faults: f(faults.OKErrorBody, 0)},
 	}
-}
-
-// knownUntyped lists matrix cells where qsapi is known to return an untyped
-// error; the cell is skipped (after checking the stored state) only while the
-// bug is present.
-var knownUntyped = map[string]string{
-	"AppendObject/200-error-body": "qsapi.AppendObject ignores a QingStor error object in a 200 response body " +
-		"and returns an untyped fmt error (\"response has no valid X-QS-Next-Append-Position\") instead of a *qsapi.Error " +
-		"carrying the body's code; sendNoBody should decode an application/json error body as send does for other statuses",
 }
 
 func TestFaultMatrix(t *testing.T) {
@@ -462,18 +454,9 @@ func TestFaultMatrix(t *testing.T) {
 				case errors.Is(err, errRelWrongData):
 					t.Fatalf("%v", err)
 				case err != nil && !relTypedErr(err):
-					if bug := knownUntyped[op.name+"/"+fc.name]; bug != "" {
-						check(t, err)
-						t.Skip("bug: " + bug)
-					}
 					t.Fatalf("untyped error %T: %v", err, err)
 				case err == nil && fc.mustFail:
 					t.Fatalf("succeeded although every attempt failed; requests: %+v", p.Events())
-				case err != nil && fc.mustSucceed && errors.Is(err, net.ErrClosed):
-					check(t, err)
-					t.Skip("bug: qsapi.retryableErr does not retry net.ErrClosed (\"use of closed network connection\"), which " +
-						"net/http returns when the peer resets the connection while the request body is still being written; " +
-						"it is a connection failure before any response and should be retried like ECONNRESET (err: " + err.Error() + ")")
 				case err != nil && fc.mustSucceed:
 					t.Fatalf("a retry should have hidden the fault: %v; requests: %+v", err, p.Events())
 				}
@@ -584,11 +567,6 @@ func TestResponseHeaderTimeoutIsRetried(t *testing.T) {
 	c := e.viaProxy(t, p, 300*time.Millisecond)
 	data := relPayload(22, 1000)
 	_, err = c.PutObject(context.Background(), relBucket, "header-timeout", bytes.NewReader(data), &qsapi.PutObjectInput{ContentLength: int64(len(data))})
-	if err != nil && len(p.Events()) == 1 && errors.Is(err, context.DeadlineExceeded) {
-		t.Skip("bug: qsapi.retryableErr returns false for net/http's \"timeout awaiting response headers\" because that error " +
-			"answers errors.Is(err, context.DeadlineExceeded); the ctx check must use the request's ctx.Err(), not the error chain, " +
-			"so response-header timeouts are retried as RetryPolicy documents (err: " + err.Error() + ")")
-	}
 	if err != nil {
 		t.Fatalf("slow headers once: %v (requests %+v)", err, p.Events())
 	}
