@@ -141,17 +141,28 @@ func TestDeleteMultiple(t *testing.T) {
 		c.call("POST", "/bkt-test", "delete", body, withMD5([]byte("other"))).want(t, 400, "bad_digest")
 		junk := []byte(`{"objects":[`)
 		c.call("POST", "/bkt-test", "delete", junk, withMD5(junk)).want(t, 400, "invalid_json")
-		var sb strings.Builder
-		sb.WriteString(`{"objects":[`)
-		for i := 0; i < 1001; i++ {
-			if i > 0 {
-				sb.WriteByte(',')
+		manyKeys := func(n int) []byte {
+			var sb strings.Builder
+			sb.WriteString(`{"objects":[`)
+			for i := 0; i < n; i++ {
+				if i > 0 {
+					sb.WriteByte(',')
+				}
+				fmt.Fprintf(&sb, `{"key":"k%d"}`, i)
 			}
-			fmt.Fprintf(&sb, `{"key":"k%d"}`, i)
+			sb.WriteString(`]}`)
+			return []byte(sb.String())
 		}
-		sb.WriteString(`]}`)
-		many := []byte(sb.String())
+		many := manyKeys(1001)
 		c.call("POST", "/bkt-test", "delete", many, withMD5(many)).want(t, 400, "too_many_objects")
+		c.put("bkt-test", "k999", []byte("in the batch"))
+		most := manyKeys(1000)
+		c.call("POST", "/bkt-test", "delete", most, withMD5(most)).want(t, 200, "").json(t, &out)
+		if len(out.Deleted) != 1000 || len(out.Errors) != 0 {
+			t.Fatalf("1000-key batch: %d deleted, errors %v", len(out.Deleted), out.Errors)
+		}
+		c.call("GET", "/bkt-test/k999", "", nil).want(t, 404, "object_not_exists")
+		c.call("POST", "/bkt-nothere", "delete", most, withMD5(most)).want(t, 404, "bucket_not_exists")
 		big := []byte(`{"objects":[],"pad":"` + strings.Repeat("x", maxJSONBody) + `"}`)
 		c.call("POST", "/bkt-test", "delete", big, withMD5(big)).want(t, 400, "invalid_request")
 		quiet := []byte(`{"quiet":true,"objects":[{"key":"x3"}]}`)

@@ -115,10 +115,7 @@ func (s *Server) copyObject(q *request) *apiError {
 		s.st.DiscardBlob(up.id)
 		return s.storeErr(q, err)
 	}
-	q.w.Header().Set("ETag", obj.ETag)
-	setSSEResponse(q.w.Header(), dstKey)
-	q.w.Header().Set("Content-Length", "0")
-	q.w.WriteHeader(http.StatusCreated)
+	replyCreated(q, obj.ETag, dstKey)
 	return nil
 }
 

@@ -86,10 +86,7 @@ func (s *Server) uploadPart(q *request) *apiError {
 		s.st.DiscardBlob(part.Blob)
 		return s.storeErr(q, err)
 	}
-	q.w.Header().Set("ETag", part.ETag)
-	setSSEResponse(q.w.Header(), sse)
-	q.w.Header().Set("Content-Length", "0")
-	q.w.WriteHeader(http.StatusCreated)
+	replyCreated(q, part.ETag, sse)
 	return nil
 }
 

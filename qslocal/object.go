@@ -95,11 +95,17 @@ func (s *Server) putObject(q *request) *apiError {
 		s.st.DiscardBlob(up.id)
 		return s.storeErr(q, err)
 	}
-	q.w.Header().Set("ETag", obj.ETag)
-	setSSEResponse(q.w.Header(), sse)
+	replyCreated(q, obj.ETag, sse)
+	return nil
+}
+
+// replyCreated answers a stored upload (PUT, copy, upload part): 201 with
+// the ETag and, when encrypted with k, the SSE-C algorithm header.
+func replyCreated(q *request, etag string, k *sseKey) {
+	q.w.Header().Set("ETag", etag)
+	setSSEResponse(q.w.Header(), k)
 	q.w.Header().Set("Content-Length", "0")
 	q.w.WriteHeader(http.StatusCreated)
-	return nil
 }
 
 // ctrStreamFor prepares seg for encryption with k (a fresh IV) and returns
