@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"time"
 
@@ -264,4 +265,62 @@ func ExampleIsNotFound() {
 	// Output:
 	// 404 object_not_exists true
 	// true false
+}
+
+// Bucket calls: create, check, statistics, delete. A bucket that still holds
+// objects cannot be deleted (409 bucket_not_empty).
+func ExampleClient_PutBucket() {
+	c, stop := startLocal()
+	defer stop()
+	ctx := context.Background()
+	if _, err := c.PutBucket(ctx, "photos-2026"); err != nil {
+		panic(err)
+	}
+	if _, err := c.HeadBucket(ctx, "photos-2026"); err != nil {
+		panic(err)
+	}
+	if _, err := c.PutObject(ctx, "photos-2026", "a.jpg", strings.NewReader("jpeg"), &qsapi.PutObjectInput{ContentLength: 4}); err != nil {
+		panic(err)
+	}
+	st, err := c.GetBucketStatistics(ctx, "photos-2026")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(st.Name, st.Count, st.Size)
+	_, err = c.DeleteBucket(ctx, "photos-2026")
+	if e, ok := qsapi.AsError(err); ok {
+		fmt.Println(e.StatusCode, e.Code)
+	}
+	if _, err := c.DeleteObject(ctx, "photos-2026", "a.jpg"); err != nil {
+		panic(err)
+	}
+	if _, err := c.DeleteBucket(ctx, "photos-2026"); err != nil {
+		panic(err)
+	}
+	_, err = c.HeadBucket(ctx, "photos-2026")
+	fmt.Println(qsapi.IsNotFound(err))
+	// Output:
+	// photos-2026 1 4
+	// 409 bucket_not_empty
+	// true
+}
+
+// FetchObject makes the server download a URL into a key.
+func ExampleClient_FetchObject() {
+	c, stop := startLocal()
+	defer stop()
+	ctx := context.Background()
+	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "fetched content")
+	}))
+	defer src.Close()
+	if _, err := c.FetchObject(ctx, "example-bucket", "copy-of-remote", src.URL+"/file.txt"); err != nil {
+		panic(err)
+	}
+	m, err := c.HeadObject(ctx, "example-bucket", "copy-of-remote", nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(m.ContentLength)
+	// Output: 15
 }
