@@ -57,6 +57,9 @@ func TestInitFromConnectionStrings(t *testing.T) {
 	if min, ok := m.GetMultipartSizeMinimum(); !ok || min != qsapi.MinPartSize {
 		t.Errorf("MultipartSizeMinimum = %d, %v", min, ok)
 	}
+	if max, ok := m.GetCopySizeMaximum(); !ok || max != maxObjectSize {
+		t.Errorf("CopySizeMaximum = %d, %v; copies above 5 GiB are part copies", max, ok)
+	}
 	if max, ok := m.GetMultipartNumberMaximum(); !ok || max != 10000 {
 		t.Errorf("MultipartNumberMaximum = %d, %v", max, ok)
 	}

@@ -213,7 +213,7 @@ func (s *Storage) metadata(_ pairStorageMetadata) *types.StorageMeta {
 	m.WorkDir = s.workDir
 	m.SetLocation(s.location)
 	m.SetWriteSizeMaximum(maxObjectSize)
-	m.SetCopySizeMaximum(copySizeMaximum)
+	m.SetCopySizeMaximum(maxObjectSize) // above 5 GiB by part copy (partcopy.go)
 	m.SetAppendSizeMaximum(appendSizeMaximum)
 	m.SetAppendTotalSizeMaximum(appendTotalSizeMaximum)
 	m.SetMultipartNumberMaximum(multipartNumberMaximum)
@@ -224,8 +224,6 @@ func (s *Storage) metadata(_ pairStorageMetadata) *types.StorageMeta {
 
 // QingStor's limits (QINGSTOR-PROTOCOL.md §6).
 const (
-	// copySizeMaximum is the largest source of one Copy request (5 GiB).
-	copySizeMaximum = 5 << 30
 	// appendSizeMaximum is the largest single append (5 GiB).
 	appendSizeMaximum = 5 << 30
 	// appendTotalSizeMaximum is the largest appendable object (50 TiB).

@@ -6,8 +6,8 @@ import (
 	"github.com/qsgo/qsgo/qsapi"
 )
 
-// copy copies src to dst on the server (one request, sources up to 5 GiB),
-// overwriting dst. The copy source header is QS-escaped by qsapi ("/" kept,
+// copy copies src to dst on the server (one request for sources up to
+// 5 GiB, part copies above), overwriting dst. The copy source header is QS-escaped by qsapi ("/" kept,
 // space as %20, "+" as %2B). SSE-C pairs encrypt dst; copy_source_* pairs
 // open an encrypted src.
 func (s *Storage) copy(ctx context.Context, src string, dst string, opt pairStorageCopy) error {
@@ -33,6 +33,9 @@ func (s *Storage) copy(ctx context.Context, src string, dst string, opt pairStor
 	_, err = s.client.CopyObject(ctx, s.name, dk, &qsapi.CopyObjectInput{
 		SourceBucket: s.name, SourceKey: sk, SourceSSECKey: srcKey, SSECKey: key,
 	})
+	if isTooLarge(err) {
+		return s.copyLarge(ctx, sk, dk, srcKey, key) // see partcopy.go
+	}
 	return err
 }
 

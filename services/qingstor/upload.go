@@ -40,6 +40,8 @@ type uploadConfig struct {
 	Threshold   int64
 	PartSize    int64
 	Concurrency int
+	// CopyPartSize is the part size of copies of sources above 5 GiB.
+	CopyPartSize int64
 }
 
 func (c uploadConfig) threshold() int64 {
@@ -95,13 +97,19 @@ func (s *Storage) writeLarge(ctx context.Context, k string, r io.Reader, size in
 			&qsapi.CompleteMultipartUploadInput{ETag: `"` + hex.EncodeToString(whole) + `"`})
 	}
 	if err != nil {
-		// The caller's context may be done: abort with a fresh one.
-		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
-		defer cancel()
-		_, _ = s.client.AbortMultipartUpload(actx, s.name, k, init.UploadID)
+		s.abortUpload(ctx, k, init.UploadID)
 		return 0, err
 	}
 	return size, nil
+}
+
+// abortUpload abandons upload id of key k after a failure. The caller's
+// context may be done, so the abort gets a fresh one (bounded by
+// abortTimeout); its own failure is dropped in favour of the first error.
+func (s *Storage) abortUpload(ctx context.Context, k, id string) {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
+	defer cancel()
+	_, _ = s.client.AbortMultipartUpload(actx, s.name, k, id)
 }
 
 // uploadParts reads r part by part and uploads the parts concurrently. It

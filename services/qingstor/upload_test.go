@@ -36,6 +36,12 @@ type recorder struct {
 	failPart int
 	// badETag makes GETs answer a wrong ETag.
 	badETag bool
+	// tooLargeCopies makes single-request copies of keys containing "huge"
+	// fail as QingStor fails copies of sources above 5 GiB.
+	tooLargeCopies bool
+	copiedParts    atomic.Int64
+	// beforePart, when set, runs when a part (upload or copy) arrives.
+	beforePart func()
 	// beforeComplete, when set, runs when a Complete request arrives,
 	// before qslocal handles it.
 	beforeComplete func()
@@ -51,7 +57,20 @@ func (w etagWriter) WriteHeader(code int) {
 
 func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	q := req.URL.Query()
+	if src := req.Header.Get("X-Qs-Copy-Source"); src != "" && req.Method == http.MethodPut {
+		if q.Has("upload_id") {
+			r.copiedParts.Add(1)
+		} else if r.tooLargeCopies && strings.Contains(src, "huge") {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"code":"entity_too_large","message":"injected: the copy source is above 5 GiB"}`)
+			return
+		}
+	}
 	if req.Method == http.MethodPut && q.Has("upload_id") {
+		if r.beforePart != nil {
+			r.beforePart()
+		}
 		n := r.inFlight.Add(1)
 		defer r.inFlight.Add(-1)
 		for {
