@@ -11,10 +11,15 @@ var ErrPairTypeMismatch = errors.New("pair type mismatch")
 // Error is an error about one pair: the operation, the key, the expected type
 // and the value given.
 type Error struct {
-	Op    string
-	Err   error
-	Key   string
-	Type  string
+	// Op is the operation that received the pair.
+	Op string
+	// Err is the cause, e.g. ErrPairTypeMismatch.
+	Err error
+	// Key is the pair's key.
+	Key string
+	// Type is the Go type the key requires.
+	Type string
+	// Value is the value that was given.
 	Value interface{}
 }
 

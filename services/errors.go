@@ -61,9 +61,11 @@ var ErrConnectionStringInvalid = NewErrorCode("connection string is invalid")
 
 // InitError is the error of a service constructor.
 type InitError struct {
-	Op    string // "new_servicer" or "new_storager"
-	Type  string // the service type
-	Err   error
+	Op   string // "new_servicer" or "new_storager"
+	Type string // the service type
+	Err  error  // the cause: a code such as ErrServiceNotRegistered, or a contextual error
+	// Pairs are the pairs given to the constructor (for a connection string,
+	// only the caller's extra pairs).
 	Pairs []types.Pair
 }
 
@@ -102,8 +104,9 @@ func (e InitError) Unwrap() error { return e.Err }
 
 // ServiceError is the error of a Servicer operation.
 type ServiceError struct {
-	Op  string
-	Err error
+	Op  string // the snake_case operation, e.g. "create"
+	Err error  // the cause; errors.Is finds the code through it
+	// Servicer is the service the operation ran on.
 	types.Servicer
 	Name string // the storage name, or "" when the operation has none
 }
@@ -122,8 +125,9 @@ func (e ServiceError) Unwrap() error { return e.Err }
 
 // StorageError is the error of a Storager operation.
 type StorageError struct {
-	Op  string
-	Err error
+	Op  string // the snake_case operation, e.g. "read"
+	Err error  // the cause; errors.Is finds the code through it
+	// Storager is the storage the operation ran on.
 	types.Storager
 	Path []string // the string parameters of the call, nil for ops on an *Object
 }
@@ -158,8 +162,8 @@ func errString(err error) string {
 
 // MetadataUnrecognizedError means the service does not know a metadata key.
 type MetadataUnrecognizedError struct {
-	Key   string
-	Value interface{}
+	Key   string      // the metadata key the service does not know
+	Value interface{} // its value
 }
 
 // Error returns "metadata unrecognized, <Key>, <Value>: capability insufficient".
@@ -175,7 +179,7 @@ func (e MetadataUnrecognizedError) IsInternalError() {}
 
 // PairUnsupportedError means the operation does not support the pair.
 type PairUnsupportedError struct {
-	Pair types.Pair
+	Pair types.Pair // the pair the operation does not accept
 }
 
 // Error returns "pair unsupported, <Pair>: capability insufficient"; the value
@@ -192,7 +196,7 @@ func (e PairUnsupportedError) IsInternalError() {}
 
 // PairRequiredError means required pairs are missing.
 type PairRequiredError struct {
-	Keys []string
+	Keys []string // the keys of the missing pairs
 }
 
 // Error returns "pair required, <Keys>: restriction dissatisfied".
@@ -208,8 +212,8 @@ func (e PairRequiredError) IsInternalError() {}
 
 // ObjectModeInvalidError means the object lacks the mode the operation needs.
 type ObjectModeInvalidError struct {
-	Expected types.ObjectMode
-	Actual   types.ObjectMode
+	Expected types.ObjectMode // the mode the operation needs
+	Actual   types.ObjectMode // the mode the object has
 }
 
 // Error returns "object mode invalid, expected <Expected>, actual <Actual>".
@@ -225,7 +229,7 @@ func (e ObjectModeInvalidError) IsInternalError() {}
 
 // ListModeInvalidError means the service does not support the list mode.
 type ListModeInvalidError struct {
-	Actual types.ListMode
+	Actual types.ListMode // the list mode that was asked for
 }
 
 // Error returns "list mode invalid, actual <Actual>".

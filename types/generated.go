@@ -1524,8 +1524,11 @@ type NextObjectFunc func(ctx context.Context, page *ObjectPage) error
 
 // ObjectPage is one page of a ObjectIterator; Status holds the service's cursor.
 type ObjectPage struct {
+	// Status is the service's pagination cursor, given to NewObjectIterator.
 	Status Continuable
-	Data   []*Object
+	// Data holds the items of the current page; the iterator empties it before
+	// each call of the next function.
+	Data []*Object
 }
 
 // ObjectIterator hands out the items of the pages fetched by its next function.
@@ -1579,8 +1582,11 @@ type NextPartFunc func(ctx context.Context, page *PartPage) error
 
 // PartPage is one page of a PartIterator; Status holds the service's cursor.
 type PartPage struct {
+	// Status is the service's pagination cursor, given to NewPartIterator.
 	Status Continuable
-	Data   []*Part
+	// Data holds the items of the current page; the iterator empties it before
+	// each call of the next function.
+	Data []*Part
 }
 
 // PartIterator hands out the items of the pages fetched by its next function.
@@ -1634,8 +1640,11 @@ type NextBlockFunc func(ctx context.Context, page *BlockPage) error
 
 // BlockPage is one page of a BlockIterator; Status holds the service's cursor.
 type BlockPage struct {
+	// Status is the service's pagination cursor, given to NewBlockIterator.
 	Status Continuable
-	Data   []*Block
+	// Data holds the items of the current page; the iterator empties it before
+	// each call of the next function.
+	Data []*Block
 }
 
 // BlockIterator hands out the items of the pages fetched by its next function.
@@ -1689,8 +1698,11 @@ type NextStoragerFunc func(ctx context.Context, page *StoragerPage) error
 
 // StoragerPage is one page of a StoragerIterator; Status holds the service's cursor.
 type StoragerPage struct {
+	// Status is the service's pagination cursor, given to NewStoragerIterator.
 	Status Continuable
-	Data   []Storager
+	// Data holds the items of the current page; the iterator empties it before
+	// each call of the next function.
+	Data []Storager
 }
 
 // StoragerIterator hands out the items of the pages fetched by its next function.

@@ -5,7 +5,10 @@ import "fmt"
 // Pair is one option of an operation: a key and its value. When a key is given
 // several times, operations use the first occurrence.
 type Pair struct {
-	Key   string
+	// Key names the option, e.g. "size" (snake_case).
+	Key string
+	// Value is the option's value; its dynamic type must be exactly the type
+	// the key requires (parsers type-assert it).
 	Value interface{}
 }
 

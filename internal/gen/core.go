@@ -223,8 +223,11 @@ type Next%[1]sFunc func(ctx context.Context, page *%[1]sPage) error
 
 // %[1]sPage is one page of a %[1]sIterator; Status holds the service's cursor.
 type %[1]sPage struct {
+	// Status is the service's pagination cursor, given to New%[1]sIterator.
 	Status Continuable
-	Data   []%[2]s
+	// Data holds the items of the current page; the iterator empties it before
+	// each call of the next function.
+	Data []%[2]s
 }
 
 // %[1]sIterator hands out the items of the pages fetched by its next function.

@@ -140,10 +140,10 @@ func NewBase64(value string) Provider {
 
 // Error is an error about a credential.
 type Error struct {
-	Op       string
-	Err      error
-	Protocol string
-	Values   []string
+	Op       string   // the operation, e.g. "parse"
+	Err      error    // the cause, e.g. ErrUnsupportedProtocol or ErrInvalidValue
+	Protocol string   // the protocol field of the input
+	Values   []string // the fields after the protocol (secrets are masked in Error)
 }
 
 // Error returns "<Op>: <Protocol>: <Err>" when Values is nil, else

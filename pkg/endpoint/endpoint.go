@@ -38,9 +38,9 @@ var (
 //
 // Deprecated: see the package documentation.
 type Value struct {
-	Protocol string
-	Host     string
-	Port     int
+	Protocol string // "http" or "https"
+	Host     string // host name or IP address, without port
+	Port     int    // TCP port; Parse fills in 80 or 443 when it is absent or 0
 }
 
 // String returns "<protocol>://<host>" when Port is the default of the
@@ -122,10 +122,10 @@ func NewHTTP(host string, port int) Value {
 //
 // Deprecated: see the package documentation.
 type Error struct {
-	Op       string
-	Err      error
-	Protocol string
-	Values   []string
+	Op       string   // the operation, e.g. "parse"
+	Err      error    // the cause, e.g. ErrUnsupportedProtocol or a strconv error
+	Protocol string   // the protocol field of the input
+	Values   []string // the fields after the protocol
 }
 
 // Error returns "<Op>: <Protocol>: <Err>" when Values is nil, else
