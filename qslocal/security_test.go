@@ -230,6 +230,23 @@ func secAttacks() []secAttack {
 			r.URL.RawQuery += "acl"
 			return r
 		}},
+		{"tampered-query-value", 401, "signature_not_matched", func(c *secClient, rt secRoute) *http.Request {
+			r := c.signed(rt)
+			// Change the value of a signed sub-resource the route uses, or
+			// add one with a value where it uses none.
+			q := r.URL.RawQuery
+			for _, k := range []string{"upload_id=", "position=", "part_number="} {
+				if i := strings.Index(q, k); i >= 0 {
+					r.URL.RawQuery = q[:i+len(k)] + "9" + q[i+len(k):]
+					return r
+				}
+			}
+			if q != "" {
+				q += "&"
+			}
+			r.URL.RawQuery = q + "response-content-type=text%2Fhtml"
+			return r
+		}},
 		{"tampered-header", 401, "signature_not_matched", func(c *secClient, rt secRoute) *http.Request {
 			r := c.signed(rt)
 			r.Header.Set("X-Qs-Meta-Probe", "tampered")
