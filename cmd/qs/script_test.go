@@ -69,6 +69,10 @@ func setupServer(env *testscript.Env) error {
 		"QINGSTOR_ACCESS_KEY_ID": ak, "QINGSTOR_SECRET_ACCESS_KEY": sk,
 		"QINGSTOR_HOST": rn.Host, "QINGSTOR_PORT": strconv.Itoa(rn.Port), "QINGSTOR_PROTOCOL": "http",
 		"QS_ENDPOINT": fmt.Sprintf("http:%s:%d", rn.Host, rn.Port),
+		// A race-enabled binary sleeps 1 s at exit by default (so that other
+		// goroutines can finish reports); with ~120 "exec qs" that was most
+		// of this test's time. Races are still reported while qs runs.
+		"GORACE": strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=10"),
 	} {
 		env.Setenv(k, v)
 	}
