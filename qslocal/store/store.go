@@ -114,8 +114,15 @@ type Store struct {
 // dir/meta.db, blobs under dir/blobs, temporary files under dir/tmp. It
 // sweeps leftover temporary files and unreferenced blobs.
 func Open(dir string) (*Store, error) {
+	_, statErr := os.Stat(dir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: create data directory: %w", err)
+	}
+	if errors.Is(statErr, os.ErrNotExist) {
+		// a new data directory: make its entry durable in the parent
+		if err := syncDir(filepath.Dir(dir)); err != nil {
+			return nil, err
+		}
 	}
 	k, err := openBoltKV(filepath.Join(dir, "meta.db"))
 	if err != nil {
