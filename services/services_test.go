@@ -58,6 +58,9 @@ func TestConnectionStrings(t *testing.T) {
 		{"svctests://abc/tmp?enable_loose_pair", []types.Pair{p("name", "abc"), p("work_dir", "/tmp"), p("enable_loose_pair", true)}},
 		{"svctests://a//b?&&&", []types.Pair{p("name", "a"), p("work_dir", "//b")}},
 		{"svctests://?count=0x10&big=0b11&key=AQI&timeout=1000", []types.Pair{p("count", 16), p("big", uint64(3)), p("key", []byte{1, 2}), p("timeout", time.Microsecond)}},
+		// Values are literal (go-storage v4.8.0 never unescapes them), so a
+		// percent sequence, valid or not, is kept as written.
+		{"svctests://b%20c/d%zz?string_pair=a%20b%zz", []types.Pair{p("name", "b%20c"), p("work_dir", "/d%zz"), p("string_pair", "a%20b%zz")}},
 		{"svctests://x?size=1&size=2", []types.Pair{p("name", "x"), p("size", int64(1)), p("size", int64(2))}},
 	}
 	for _, c := range cases {
