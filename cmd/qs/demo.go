@@ -41,7 +41,7 @@ every step passed; everything is removed afterwards.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			a := appOf(cmd)
-			return runDemo(cmd.Context(), a.stdout)
+			return runDemo(cmd.Context(), a.stdout, demoOptions{})
 		},
 	}
 }
@@ -82,12 +82,23 @@ func (d *demo) step(name string, fn func() (string, error)) bool {
 	return true
 }
 
+// demoOptions are what tests change in a demo run; "qs demo" uses the zero
+// value.
+type demoOptions struct {
+	// tempParent is where the data directory is made (os.TempDir() if
+	// empty).
+	tempParent string
+	// via, when set, is given the server's "host:port" and returns the one
+	// the client should talk to instead (tests put a fault proxy there).
+	via func(serverAddr string) (string, error)
+}
+
 // runDemo starts qslocal and runs every step; it returns errDemoFailed
 // (wrapped) when a step failed.
-func runDemo(ctx context.Context, w io.Writer) error {
+func runDemo(ctx context.Context, w io.Writer, opt demoOptions) error {
 	d := &demo{w: w, ctx: ctx}
 	fmt.Fprintln(w, "qs demo: the go-storage API on QingStor, against qslocal running in this process")
-	dir, err := os.MkdirTemp("", "qs-demo-")
+	dir, err := os.MkdirTemp(opt.tempParent, "qs-demo-")
 	if err != nil {
 		return fmt.Errorf("demo: temporary directory: %w", err)
 	}
@@ -113,8 +124,13 @@ func runDemo(ctx context.Context, w io.Writer) error {
 		defer cancel()
 		rn.Shutdown(sctx)
 	}()
-	conn := fmt.Sprintf("qingstor://?credential=hmac:%s:%s&endpoint=http:%s",
-		ak, sk, net.JoinHostPort(rn.Host, strconv.Itoa(rn.Port)))
+	addr := net.JoinHostPort(rn.Host, strconv.Itoa(rn.Port))
+	if opt.via != nil {
+		if addr, err = opt.via(addr); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	conn := fmt.Sprintf("qingstor://?credential=hmac:%s:%s&endpoint=http:%s", ak, sk, addr)
 	redacted := strings.Replace(conn, sk, "<secret>", 1)
 	if d.step("servicer from conn string", func() (string, error) {
 		var err error
@@ -484,6 +500,9 @@ func (d *demo) ssec(ctx context.Context) (string, error) {
 	_, err := s.ReadWithContext(ctx, "secret.txt", io.Discard)
 	if err == nil {
 		return "", errors.New("a read without the key succeeded")
+	}
+	if !errors.Is(err, services.ErrPermissionDenied) {
+		return "", fmt.Errorf("a read without the key failed with %v, want permission denied", err)
 	}
 	o, serr := s.StatWithContext(ctx, "secret.txt")
 	if serr != nil {
