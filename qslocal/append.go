@@ -44,6 +44,9 @@ func (s *Server) appendObject(q *request) *apiError {
 	if e != nil {
 		return e
 	}
+	if e := requireLength(q); e != nil {
+		return e
+	}
 	if q.r.ContentLength > maxSinglePut {
 		return errf(http.StatusBadRequest, "entity_too_large", "One append is at most 5 GiB.")
 	}

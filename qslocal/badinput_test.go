@@ -3,6 +3,7 @@ package qslocal
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -73,6 +74,22 @@ func TestBadInput(t *testing.T) {
 		id := initiate(t, c, "mp")
 		big := []byte(`{"object_parts":[],"x":"` + strings.Repeat("p", maxJSONBody) + `"}`)
 		c.call("POST", "/bkt-test/mp", "upload_id="+id, big).want(t, 400, "invalid_request")
+		// bodies without Content-Length (chunked) are refused on PUT, part and append
+		chunked := func(path, query string) {
+			t.Helper()
+			r := c.newReq("PUT", path, query, nil)
+			if query == "append&position=0" {
+				r.Method = "POST"
+			}
+			r.Header.Del("Content-Length")
+			r.ContentLength = -1
+			r.Body = io.NopCloser(strings.NewReader("streamed"))
+			sign.SignRequest(r, c.ak, c.sk, canonical(r, ""))
+			read(t, c.send(r)).want(t, 400, "invalid_request")
+		}
+		chunked("/bkt-test/keep", "")
+		chunked("/bkt-test/chunked-app", "append&position=0")
+		chunked("/bkt-test/mp", "part_number=0&upload_id="+initiate(t, c, "mp"))
 		// invalid bucket names on other operations name no bucket
 		c.call("GET", "/Bad_Bucket/k", "", nil).want(t, 404, "bucket_not_exists")
 		c.call("GET", "/bkt-test", "limit=-5", nil).want(t, 400, "invalid_argument")

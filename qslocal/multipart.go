@@ -95,6 +95,9 @@ func (s *Server) receivePart(q *request, sse *sseKey) (*store.Part, *apiError) {
 	if e != nil {
 		return nil, e
 	}
+	if e := requireLength(q); e != nil {
+		return nil, e
+	}
 	if q.r.ContentLength > maxSinglePut {
 		return nil, errf(http.StatusBadRequest, "entity_too_large", "A part is at most 5 GiB.")
 	}

@@ -66,6 +66,9 @@ func (s *Server) putObject(q *request) *apiError {
 	if e != nil {
 		return e
 	}
+	if e := requireLength(q); e != nil {
+		return e
+	}
 	if q.r.ContentLength > maxSinglePut {
 		return errf(http.StatusBadRequest, "entity_too_large", "A single PUT is at most 5 GiB; use multipart upload.")
 	}
