@@ -339,3 +339,77 @@ func TestQSLocalUploadPartCopy(t *testing.T) {
 		t.Fatalf("%q", data)
 	}
 }
+
+// UploadPages crosses pages (several uploads of one key included), and
+// presigned HEAD and DELETE work when sent with plain net/http.
+func TestQSLocalUploadPagesPresignHeadDelete(t *testing.T) {
+	c, ts := localClient(t)
+	ctx := context.Background()
+	ts.CreateBucket("pages-bucket")
+	want := map[string]bool{}
+	for _, k := range []string{"a", "b", "b", "c/d", "e"} {
+		up, err := c.InitiateMultipartUpload(ctx, "pages-bucket", k, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[k+" "+up.UploadID] = true
+	}
+	got := map[string]bool{}
+	pages := 0
+	for page, err := range c.UploadPages(ctx, "pages-bucket", qsapi.ListMultipartUploadsInput{Limit: 2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, u := range page.Uploads {
+			if got[u.Key+" "+u.UploadID] {
+				t.Fatalf("upload %s %s listed twice", u.Key, u.UploadID)
+			}
+			got[u.Key+" "+u.UploadID] = true
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || pages < 3 {
+		t.Fatalf("%d pages, uploads %v, want %v", pages, got, want)
+	}
+
+	if _, err := c.PutObject(ctx, "pages-bucket", "obj key", strings.NewReader("12345"), &qsapi.PutObjectInput{ContentLength: 5}); err != nil {
+		t.Fatal(err)
+	}
+	send := func(p *qsapi.PresignedRequest) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest(p.Method, p.URL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header = p.Header.Clone()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	h, err := c.PresignHeadObject("pages-bucket", "obj key", nil, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := send(h); resp.StatusCode != http.StatusOK || resp.ContentLength != 5 {
+		t.Fatalf("presigned head: %d, length %d", resp.StatusCode, resp.ContentLength)
+	}
+	d, err := c.PresignDeleteObject("pages-bucket", "obj key", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := send(d); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("presigned delete: %d", resp.StatusCode)
+	}
+	if _, err := c.HeadObject(ctx, "pages-bucket", "obj key", nil); !qsapi.IsNotFound(err) {
+		t.Fatalf("after presigned delete: %v", err)
+	}
+	// A presigned URL whose signature was tampered with is refused.
+	bad := *h
+	bad.URL = strings.Replace(h.URL, "signature=", "signature=x", 1)
+	if resp := send(&bad); resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("tampered presigned head: %d", resp.StatusCode)
+	}
+}
