@@ -32,10 +32,7 @@ func (c uploadConfig) copyPartSize(size int64) int64 {
 	if c.CopyPartSize > 0 {
 		p = c.CopyPartSize
 	}
-	if need := (size + multipartNumberMaximum - 1) / multipartNumberMaximum; need > p {
-		p = (need + 1<<20 - 1) &^ (1<<20 - 1)
-	}
-	return p
+	return growPartSize(p, size)
 }
 
 // isTooLarge reports whether err is the server refusing a body or copy

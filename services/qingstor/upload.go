@@ -58,6 +58,12 @@ func (c uploadConfig) partSize(size int64) int64 {
 	if c.PartSize > 0 {
 		p = c.PartSize
 	}
+	return growPartSize(p, size)
+}
+
+// growPartSize returns p, or when size needs more than 10000 parts of p,
+// the smallest whole number of MiB that fits size in 10000 parts.
+func growPartSize(p, size int64) int64 {
 	if need := (size + multipartNumberMaximum - 1) / multipartNumberMaximum; need > p {
 		p = (need + 1<<20 - 1) &^ (1<<20 - 1)
 	}

@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	ps "github.com/qsgo/qsgo/pairs"
+	"github.com/qsgo/qsgo/qsapi"
 	"github.com/qsgo/qsgo/qslocal"
 	"github.com/qsgo/qsgo/services"
 	"github.com/qsgo/qsgo/types"
@@ -287,6 +288,12 @@ func TestPartSizeGrowsForHugeObjects(t *testing.T) {
 	p := c.partSize(huge)
 	if (huge+p-1)/p > multipartNumberMaximum || p%(1<<20) != 0 {
 		t.Fatalf("part size %d needs %d parts", p, (huge+p-1)/p)
+	}
+	if p := c.copyPartSize(10 << 30); p != defaultCopyPartSize {
+		t.Fatalf("copy part size for 10 GiB: %d", p)
+	}
+	if p := c.copyPartSize(huge); (huge+p-1)/p > multipartNumberMaximum || p > qsapi.MaxPartSize {
+		t.Fatalf("copy part size %d for the largest object", p)
 	}
 }
 
