@@ -62,6 +62,14 @@ func TestBadInput(t *testing.T) {
 		c.call("PUT", "/bkt-test/m", "", []byte("x"), withHeader("X-QS-Meta-Big", strings.Repeat("v", 2100))).want(t, 400, "metadata_too_large")
 		c.call("PUT", "/bkt-test/m", "", []byte("x"), withHeader("X-QS-Meta-"+strings.Repeat("n", 513), "v")).want(t, 400, "metadata_too_large")
 		c.call("PUT", "/bkt-test/m", "", []byte("x"), withHeader("X-QS-Meta-Bad", "caf\xc3\xa9")).want(t, 400, "invalid_argument")
+		c.call("PUT", "/bkt-test/m", "", []byte("x"), withHeader("X-QS-Meta-A+b", "v")).want(t, 400, "invalid_argument")
+		// exactly 2048 bytes of names and values is allowed, one more is not
+		c.call("PUT", "/bkt-test/m", "", []byte("x"), withHeader("X-QS-Meta-Big", strings.Repeat("v", 2048-3)), withHeader("X-QS-Meta-X", "y")).want(t, 400, "metadata_too_large")
+		c.put("bkt-test", "meta-max", []byte("x"), withHeader("X-QS-Meta-Big", strings.Repeat("v", 2048-3)))
+		if got := c.call("HEAD", "/bkt-test/meta-max", "", nil).header.Get("X-Qs-Meta-Big"); len(got) != 2045 {
+			t.Fatalf("2 KiB of metadata did not round-trip: %d bytes", len(got))
+		}
+		c.call("DELETE", "/bkt-test/meta-max", "", nil).want(t, 204, "")
 		c.call("PUT", "/bkt-test/m", "", []byte("x"), withHeader("Content-Type", strings.Repeat("t", 256))).want(t, 400, "invalid_argument")
 		c.call("PUT", "/bkt-test/m", "", []byte("x"), withHeader("X-QS-Storage-Class", "GLACIER")).want(t, 400, "invalid_request")
 		// unknown or unsupported sub-resources
