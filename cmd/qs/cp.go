@@ -41,7 +41,7 @@ func newCpCmd() *cobra.Command {
 		Long: `Copy a file or object. SOURCE and DEST are local paths, qs://bucket/key URLs or
 "-" (standard input or output). A DEST ending in "/" (or an existing local
 directory) receives the source under its base name. Remote to remote copies
-happen on the server. With -r, everything under a local directory or a key
+happen on the server (part by part for objects above 5 GiB). With -r, everything under a local directory or a key
 prefix is copied. Files larger than --part-size are uploaded in parts,
 --concurrency at a time; Ctrl-C aborts unfinished uploads.`,
 		Args: exactArgs(2),
@@ -318,13 +318,14 @@ func (a *app) copyOne(ctx context.Context, rem *remote, j job, x *xfer, move boo
 		}
 		return s.DeleteWithContext(ctx, j.src.Key)
 	}
-	return a.remoteCopy(ctx, rem, j.src, j.dst, move)
+	return a.remoteCopy(ctx, rem, j.src, j.dst, x, move)
 }
 
 // remoteCopy copies or moves an object on the server: through go-storage
 // (Copier, Mover) within a bucket, through the QingStor wire client across
-// buckets (go-storage has no cross-storage copy).
-func (a *app) remoteCopy(ctx context.Context, rem *remote, src, dst location, move bool) error {
+// buckets (go-storage has no cross-storage copy), part by part for sources
+// above 5 GiB (see partcopy.go).
+func (a *app) remoteCopy(ctx context.Context, rem *remote, src, dst location, x *xfer, move bool) error {
 	if src.Bucket == dst.Bucket {
 		s, err := rem.storage(src.Bucket)
 		if err != nil {
@@ -348,5 +349,12 @@ func (a *app) remoteCopy(ctx context.Context, rem *remote, src, dst location, mo
 		return err
 	}
 	_, err = api.CopyObject(ctx, dst.Bucket, dst.Key, &qsapi.CopyObjectInput{SourceBucket: src.Bucket, SourceKey: src.Key})
-	return err
+	if !isTooLarge(err) {
+		return err
+	}
+	srcAPI, err := rem.wireFor(ctx, "copying between buckets", src.Bucket)
+	if err != nil {
+		return err
+	}
+	return copyByParts(ctx, srcAPI, api, src, dst, x)
 }

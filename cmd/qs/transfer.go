@@ -34,7 +34,10 @@ var errNotSeekable = errors.New("body cannot be rewound")
 type xfer struct {
 	partSize    int64
 	concurrency int
-	prog        *progress
+	// copyPartSize is the part size of server-side part copies
+	// (defaultCopyPartSize if zero; tests lower it).
+	copyPartSize int64
+	prog         *progress
 }
 
 // check validates the flags that set x.

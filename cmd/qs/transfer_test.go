@@ -12,7 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/qsgo/qsgo/pairs"
 	"github.com/qsgo/qsgo/qslocal"
 	"github.com/qsgo/qsgo/services"
 	"github.com/qsgo/qsgo/types"
@@ -80,15 +79,9 @@ func (c *cancelReader) Read(p []byte) (int, error) {
 func assertNoUpload(t *testing.T, s types.Storager, key string) {
 	t.Helper()
 	if _, err := s.Stat(key); !errors.Is(err, services.ErrObjectNotExist) {
-		t.Errorf("stat %s after cancel: %v, want ErrObjectNotExist", key, err)
+		t.Errorf("stat %s: %v, want ErrObjectNotExist", key, err)
 	}
-	it, err := s.List("", pairs.WithListMode(types.ListModePart))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o, err := it.Next(); !errors.Is(err, types.IterateDone) {
-		t.Errorf("an upload is left after cancel: %v %v", o, err)
-	}
+	assertNoUploads(t, s)
 }
 
 func randData(t testing.TB, n int) []byte {
