@@ -38,6 +38,11 @@ import (
 //     call cannot be older);
 //   - move: the destination exists.
 //
+// Bucket calls follow the same rule: a retried PutBucket that finds the
+// bucket existing succeeds if a HEAD finds it accessible to us, and a
+// retried DeleteBucket that finds it gone succeeds (the state asked for
+// holds either way).
+//
 // What cannot be told apart: another writer appending exactly as many bytes
 // at the same position in between, another client completing the same
 // upload, or a destination that existed before a move whose source someone
@@ -113,6 +118,20 @@ func (c *Client) completeApplied(ctx context.Context, bucket, key, etag string, 
 		return nil, false
 	}
 	return &PutObjectOutput{ETag: m.ETag, EncryptionAlgorithm: m.EncryptionAlgorithm, RequestID: m.RequestID}, true
+}
+
+// bucketCallApplied checks, after a retried PutBucket or DeleteBucket failed
+// with err, whether the lost attempt did the work.
+func (c *Client) bucketCallApplied(ctx context.Context, method, bucket string, err error) (*Result, bool) {
+	switch {
+	case method == http.MethodPut && hasCode(err, http.StatusConflict, CodeBucketExists):
+		out, herr := c.HeadBucket(ctx, bucket)
+		return out, herr == nil
+	case method == http.MethodDelete && hasCode(err, http.StatusNotFound, CodeBucketNotExists):
+		e, _ := AsError(err)
+		return &Result{RequestID: e.RequestID}, true
+	}
+	return nil, false
 }
 
 // moveApplied checks, after a retried Move found its source gone, whether

@@ -264,3 +264,43 @@ func TestAmbiguousAppendReplaysWholeBody(t *testing.T) {
 		t.Fatalf("next %d, content differs", out.NextPosition)
 	}
 }
+
+func TestAmbiguousBucketCalls(t *testing.T) {
+	ctx := context.Background()
+	t.Run("applied PutBucket whose response was lost succeeds", func(t *testing.T) {
+		e := newAmbEnv(t)
+		e.proxy.Add(faults.Rule{Match: faults.Method(http.MethodPut), Faults: []faults.Fault{{Kind: faults.ResetBeforeResponse}}})
+		if _, err := e.viaProxy.PutBucket(ctx, "new-bucket"); err != nil {
+			t.Fatalf("PutBucket: %v (requests %v)", err, e.methods())
+		}
+		if m := e.methods(); !sameMethods(m, "PUT", "PUT", "HEAD") {
+			t.Fatalf("requests %v", m)
+		}
+		if _, err := e.direct.HeadBucket(ctx, "new-bucket"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("PutBucket of an existing bucket without a lost attempt fails", func(t *testing.T) {
+		e := newAmbEnv(t)
+		_, err := e.viaProxy.PutBucket(ctx, ambBucket)
+		if e, ok := qsapi.AsError(err); !ok || e.Code != "bucket_already_exists" {
+			t.Fatalf("err %v, want bucket_already_exists", err)
+		}
+	})
+	t.Run("applied DeleteBucket whose response was lost succeeds", func(t *testing.T) {
+		e := newAmbEnv(t)
+		e.proxy.Add(faults.Rule{Match: faults.Method(http.MethodDelete), Faults: []faults.Fault{{Kind: faults.ResetBeforeResponse}}})
+		if _, err := e.viaProxy.DeleteBucket(ctx, ambBucket); err != nil {
+			t.Fatalf("DeleteBucket: %v (requests %v)", err, e.methods())
+		}
+		if _, err := e.direct.HeadBucket(ctx, ambBucket); !qsapi.IsNotFound(err) {
+			t.Fatalf("bucket after delete: %v", err)
+		}
+	})
+	t.Run("DeleteBucket of a missing bucket without a lost attempt fails", func(t *testing.T) {
+		e := newAmbEnv(t)
+		if _, err := e.viaProxy.DeleteBucket(ctx, "no-such-bucket"); !qsapi.IsNotFound(err) {
+			t.Fatalf("err %v, want not found", err)
+		}
+	})
+}

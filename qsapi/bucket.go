@@ -21,14 +21,22 @@ func (c *Client) bucketCall(ctx context.Context, op, method, bucket string, ok [
 	if err := checkBucket(op, bucket); err != nil {
 		return nil, err
 	}
-	resp, err := c.sendNoBody(ctx, call{req: &Request{Op: op, Method: method, Bucket: bucket}, ok: ok})
+	trace := &attemptTrace{}
+	resp, err := c.sendNoBody(ctx, call{req: &Request{Op: op, Method: method, Bucket: bucket}, ok: ok, trace: trace})
 	if err != nil {
+		if trace.maybeApplied {
+			if out, ok := c.bucketCallApplied(ctx, method, bucket, err); ok {
+				return out, nil
+			}
+		}
 		return nil, err
 	}
 	return &Result{RequestID: requestID(resp.Header)}, nil
 }
 
-// PutBucket creates bucket in the client's zone (PUT /<bucket>, 201).
+// PutBucket creates bucket in the client's zone (PUT /<bucket>, 201). When a
+// retry follows an attempt whose response was lost and the bucket then
+// already exists, a HEAD that finds it accessible makes this a success.
 func (c *Client) PutBucket(ctx context.Context, bucket string) (*Result, error) {
 	return c.bucketCall(ctx, "PutBucket", http.MethodPut, bucket, okCreated)
 }
@@ -39,7 +47,9 @@ func (c *Client) HeadBucket(ctx context.Context, bucket string) (*Result, error)
 	return c.bucketCall(ctx, "HeadBucket", http.MethodHead, bucket, okOK)
 }
 
-// DeleteBucket deletes an empty bucket (DELETE /<bucket>, 204).
+// DeleteBucket deletes an empty bucket (DELETE /<bucket>, 204). When a retry
+// follows an attempt whose response was lost and the bucket is then gone,
+// that is a success.
 func (c *Client) DeleteBucket(ctx context.Context, bucket string) (*Result, error) {
 	return c.bucketCall(ctx, "DeleteBucket", http.MethodDelete, bucket, okNoContent)
 }

@@ -32,8 +32,10 @@
 // success when the object shows the lost attempt's effect (append: next
 // position == position+size; Complete: the object exists, has the requested
 // ETag and is recent; Move: the destination exists). Otherwise the retry's
-// error is returned. A concurrent writer doing the very same thing in between
-// cannot be told apart; see ambiguous.go.
+// error is returned. PutBucket and DeleteBucket follow the same rule (bucket
+// exists and is accessible; bucket gone). A concurrent writer doing the very
+// same thing in between cannot be told apart (the source file ambiguous.go
+// states the remaining cases).
 //
 // Errors. Every failure from the server is a *Error carrying the operation,
 // HTTP status, QingStor code, message and request id; IsNotFound,
