@@ -43,6 +43,11 @@ import (
 // retried DeleteBucket that finds it gone succeeds (the state asked for
 // holds either way).
 //
+// A retried InitiateMultipartUpload whose lost attempt was applied leaves
+// one extra, empty upload behind: nothing fails, and the upload stays listed
+// by ListMultipartUploads until it is aborted (the caller only knows the
+// upload id of the attempt that answered).
+//
 // What cannot be told apart: another writer appending exactly as many bytes
 // at the same position in between, another client completing the same
 // upload, or a destination that existed before a move whose source someone
