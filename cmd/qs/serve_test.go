@@ -175,9 +175,15 @@ func TestServeGracefulStop(t *testing.T) {
 	r, _ := http.NewRequest("PUT", "http://"+s.hostport+"/bkt-grace/in-flight", pr)
 	r.ContentLength = int64(len(body))
 	sign.SignRequest(r, "AK", "SK", sign.CanonicalURI(r.URL.Path, ""))
+	// With Expect: 100-continue and no timeout the transport sends no body
+	// byte before the handler starts reading: once the first write below
+	// returns, the request is in the handler.
+	r.Header.Set("Expect", "100-continue")
+	tr := &http.Transport{ExpectContinueTimeout: time.Hour}
+	defer tr.CloseIdleConnections()
 	resp := make(chan int, 1)
 	go func() {
-		res, err := http.DefaultClient.Do(r)
+		res, err := (&http.Client{Transport: tr}).Do(r)
 		if err != nil {
 			resp <- -1
 			return
@@ -186,7 +192,7 @@ func TestServeGracefulStop(t *testing.T) {
 		resp <- res.StatusCode
 	}()
 	half := len(body) / 2
-	if _, err := io.WriteString(pw, body[:half]); err != nil { // the transport is sending the body
+	if _, err := io.WriteString(pw, body[:half]); err != nil {
 		t.Fatal(err)
 	}
 	stopped := make(chan error, 1)
