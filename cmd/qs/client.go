@@ -61,6 +61,9 @@ func (a *app) remote() (*remote, error) {
 	if err := cfg.requireCredentials(); err != nil {
 		return nil, err
 	}
+	if cfg.LogLevel != "" && !a.debug {
+		a.level.Set(cfg.logLevel)
+	}
 	r, err := newRemote(cfg, a.httpClient())
 	if err != nil {
 		return nil, err
@@ -224,10 +227,11 @@ func isLocalHost(host string) bool {
 	return host == "localhost" || net.ParseIP(host) != nil
 }
 
-// httpClient returns the client of the wire calls: with --debug, it logs
-// each request and response, without signatures or keys.
+// httpClient returns the client of the wire calls: at level debug (--debug
+// or log_level: debug), it logs each request and response, without
+// signatures or keys.
 func (a *app) httpClient() *http.Client {
-	if !a.debug {
+	if a.level.Level() > slog.LevelDebug {
 		return nil
 	}
 	return &http.Client{Transport: &debugTransport{next: http.DefaultTransport, log: a.log},

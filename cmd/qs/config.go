@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -26,7 +27,12 @@ type config struct {
 	EnableVirtualHostStyle bool   `yaml:"enable_virtual_host_style"`
 	DisableURICleaning     bool   `yaml:"disable_uri_cleaning"`
 	ConnectionRetries      int    `yaml:"connection_retries"`
-	LogLevel               string `yaml:"log_level"`
+	// LogLevel is the level of qs's log on stderr: debug (every request,
+	// secrets removed), info, warn (the default), error or fatal (as
+	// error). --debug overrides it.
+	LogLevel string `yaml:"log_level"`
+	// logLevel is LogLevel parsed by validate.
+	logLevel slog.Level
 
 	// ConnectionString, when set, is a go-storage connection string
 	// ("qingstor://?credential=hmac:AK:SK&endpoint=http:127.0.0.1:9000");
@@ -48,6 +54,7 @@ const (
 	envVirtualHostStyle = "QINGSTOR_ENABLE_VIRTUAL_HOST_STYLE"
 	envDisableCleaning  = "QINGSTOR_DISABLE_URI_CLEANING"
 	envConnectionString = "QINGSTOR_CONNECTION_STRING"
+	envLogLevel         = "QINGSTOR_LOG_LEVEL"
 )
 
 // configFlags are the global flags that override the configuration.
@@ -96,7 +103,7 @@ func loadConfig(f configFlags, getenv func(string) string) (*config, error) {
 			return nil, err
 		}
 		c.applyFlags(f)
-		return c, nil
+		return c, c.validate()
 	}
 	path, explicit := f.configPath, true
 	if path == "" {
@@ -154,6 +161,7 @@ func (c *config) applyEnv(getenv func(string) string) error {
 	setStr(&c.Protocol, envProtocol)
 	setStr(&c.Zone, envZone)
 	setStr(&c.ConnectionString, envConnectionString)
+	setStr(&c.LogLevel, envLogLevel)
 	if v := getenv(envPort); v != "" {
 		p, err := strconv.Atoi(v)
 		if err != nil {
@@ -208,8 +216,21 @@ func (c *config) applyFlags(f configFlags) {
 	}
 }
 
+// logLevels maps the log_level values of QingStor SDK configurations to
+// slog levels.
+var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo,
+	"warn": slog.LevelWarn, "warning": slog.LevelWarn, "error": slog.LevelError, "fatal": slog.LevelError}
+
 // validate checks the values a request needs, naming the setting at fault.
 func (c *config) validate() error {
+	c.logLevel = slog.LevelWarn
+	if c.LogLevel != "" {
+		l, ok := logLevels[strings.ToLower(c.LogLevel)]
+		if !ok {
+			return fmt.Errorf("log_level %q: use debug, info, warn, error or fatal", c.LogLevel)
+		}
+		c.logLevel = l
+	}
 	if c.ConnectionString != "" {
 		return nil
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,5 +49,21 @@ func TestConfigLayers(t *testing.T) {
 	c, err = loadConfig(configFlags{}, getenv)
 	if err != nil || c.AccessKeyID != "XDGAK" || c.Port != 443 || c.Protocol != "https" {
 		t.Errorf("~/.config/qingstor: %+v, %v", c, err)
+	}
+}
+
+// TestConfigLogLevel: log_level values of QingStor configurations map to
+// slog levels; anything else is an error naming the setting.
+func TestConfigLogLevel(t *testing.T) {
+	for v, want := range map[string]slog.Level{"": slog.LevelWarn, "debug": slog.LevelDebug, "INFO": slog.LevelInfo,
+		"warn": slog.LevelWarn, "error": slog.LevelError, "fatal": slog.LevelError} {
+		c := &config{Protocol: "https", Host: "qingstor.com", LogLevel: v}
+		if err := c.validate(); err != nil || c.logLevel != want {
+			t.Errorf("log_level %q: %v, %v; want %v", v, c.logLevel, err, want)
+		}
+	}
+	c := &config{Protocol: "https", Host: "qingstor.com", LogLevel: "verbose"}
+	if err := c.validate(); err == nil || !strings.Contains(err.Error(), `log_level "verbose"`) {
+		t.Errorf("bad log_level: %v", err)
 	}
 }

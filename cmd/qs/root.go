@@ -22,6 +22,9 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	log            *slog.Logger
+	// level is the level of log: --debug, else the configuration's
+	// log_level, else warn.
+	level slog.LevelVar
 
 	// ran is set when a command's RunE starts: an error before that is a
 	// usage error (unknown command or flag, wrong arguments).
@@ -62,21 +65,37 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) (*cobra.Command, *app) {
 		Short: "QingStor object storage from the command line, and a local QingStor-compatible server",
 		Long: `qs works with QingStor object storage through qs://bucket/key URLs.
 
-It reads ~/.qingstor/config.yaml (or ~/.config/qingstor/config.yaml, or the
-file named by QINGSTOR_CONFIG_PATH or --config), then the QINGSTOR_*
-environment variables, then the flags below. "qs serve" runs a local
-QingStor-compatible server and prints the configuration that points qs at it;
-"qs demo" runs the whole API against an in-process server.`,
+Configuration, each layer overriding the one before:
+  1. one file: --config, else $QINGSTOR_CONFIG_PATH (either must exist), else
+     the first of ~/.qingstor/config.yaml and ~/.config/qingstor/config.yaml
+     ($XDG_CONFIG_HOME/qingstor/config.yaml when XDG_CONFIG_HOME is set);
+     keys: access_key_id, secret_access_key, host (qingstor.com), port (443
+     or 80), protocol (https), zone, enable_virtual_host_style,
+     disable_uri_cleaning, connection_retries, log_level (debug, info, warn,
+     error, fatal; default warn);
+  2. environment: QINGSTOR_ACCESS_KEY_ID, QINGSTOR_SECRET_ACCESS_KEY,
+     QINGSTOR_HOST, QINGSTOR_PORT, QINGSTOR_PROTOCOL, QINGSTOR_ZONE,
+     QINGSTOR_ENABLE_VIRTUAL_HOST_STYLE, QINGSTOR_DISABLE_URI_CLEANING,
+     QINGSTOR_LOG_LEVEL;
+  3. the flags below.
+A go-storage connection string (--connection-string or
+QINGSTOR_CONNECTION_STRING) replaces the file and the keys.
+
+"qs serve" runs a local QingStor-compatible server and prints the
+configuration that points qs at it; "qs demo" runs the whole API against an
+in-process server.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
 			a := appOf(cmd)
 			a.stdin, a.stdout, a.stderr = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
-			level := slog.LevelWarn
+			// Warnings by default; log_level from the configuration may
+			// change it when the configuration is loaded, --debug wins.
+			a.level.Set(slog.LevelWarn)
 			if a.debug {
-				level = slog.LevelDebug
+				a.level.Set(slog.LevelDebug)
 			}
-			a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+			a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: &a.level}))
 		},
 	}
 	if stdin != nil {
@@ -101,7 +120,7 @@ QingStor-compatible server and prints the configuration that points qs at it;
 	pf.StringVar(&f.zone, "zone", "", "zone, e.g. pek3b (found automatically when empty)")
 	pf.BoolVar(&f.virtualHostStyle, "enable-virtual-host-style", false, "put the bucket into the host name")
 	pf.BoolVar(&f.disableCleaning, "disable-uri-cleaning", false, "keep runs of '/' in keys")
-	pf.BoolVar(&a.debug, "debug", false, "log every request (secrets removed) to stderr")
+	pf.BoolVar(&a.debug, "debug", false, "log every request (secrets removed) to stderr; same as log_level: debug")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print no progress and no per-file lines")
 	f.set = func(name string) bool { return pf.Changed(name) }
 	apps.Store(root, a)
