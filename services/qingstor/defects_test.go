@@ -20,8 +20,9 @@ import (
 	"github.com/qsgo/qsgo/types"
 )
 
-// Tests for defects of go-service-qingstor v3 that qsgo must not repeat
-// (README.md lists them).
+// Tests for defects of go-service-qingstor v3.3.0 that qsgo must not
+// repeat (README.md lists them), and for two contracts that v3.3.0 kept
+// (part index range, Reach expiry) pinned the same way.
 
 // TestListNeverEndsEarly: v3 stopped listing at the first page without
 // keys (a page of common prefixes only, or holding only the skipped marker).
@@ -195,7 +196,8 @@ func countingServer(t *testing.T) (*Storage, *atomic.Int64) {
 	return st.(*Storage), &n
 }
 
-// TestPartIndexChecked: v3 passed any index to QingStor.
+// TestPartIndexChecked: part indexes outside 0..10000 fail before any
+// request (as in v3.3.0).
 func TestPartIndexChecked(t *testing.T) {
 	st, n := countingServer(t)
 	o := st.Create("p", ps.WithMultipartID("id"))
@@ -255,8 +257,8 @@ func TestAppendOffsetInStat(t *testing.T) {
 	}
 }
 
-// TestReachExpireIsADuration: v3 used expire as a number of seconds of an
-// int pair; here it is a duration from now, and the URL stops working after it.
+// TestReachExpireIsADuration: expire is a duration from now (as in
+// v3.3.0), and the URL stops working after it.
 func TestReachExpireIsADuration(t *testing.T) {
 	var offset atomic.Int64
 	srv := localServer(t, func(o *qslocal.Options) {
