@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	_ "github.com/qsgo/qsgo/internal/testservice" // registers "testservice"; use services/memory or services/qingstor in programs
+	_ "github.com/qsgo/qsgo/services/memory" // registers "memory"; services/qingstor registers "qingstor"
 	"github.com/qsgo/qsgo/pairs"
 	"github.com/qsgo/qsgo/services"
 	"github.com/qsgo/qsgo/types"
@@ -14,7 +14,7 @@ import (
 
 // Open a storage from a connection string, then write, read and list.
 func ExampleNewStoragerFromString() {
-	store, err := services.NewStoragerFromString("testservice://example-bucket/work/")
+	store, err := services.NewStoragerFromString("memory://example-bucket/work/")
 	if err != nil {
 		fmt.Println("open:", err)
 		return
@@ -52,7 +52,7 @@ func ExampleNewStoragerFromString() {
 
 // Errors carry a code (errors.Is) and their context (errors.As).
 func ExampleStorageError() {
-	store, err := services.NewStoragerFromString("testservice://example-errors/")
+	store, err := services.NewStoragerFromString("memory://example-errors/")
 	if err != nil {
 		fmt.Println("open:", err)
 		return
@@ -74,14 +74,14 @@ func ExampleStorageError() {
 
 // Malformed connection strings give an InitError wrapping ErrConnectionStringInvalid.
 func ExampleNewStoragerFromString_invalid() {
-	_, err := services.NewStoragerFromString("testservice://bucket?no_such_pair=1")
+	_, err := services.NewStoragerFromString("memory://bucket?no_such_pair=1")
 	fmt.Println(errors.Is(err, services.ErrConnectionStringInvalid))
 	fmt.Println(err)
 	_, err = services.NewStoragerFromString("unknown://bucket")
 	fmt.Println(errors.Is(err, services.ErrServiceNotRegistered))
 	// Output:
 	// true
-	// testservice new_storager: []: connection string is invalid: pair not registered: no_such_pair
+	// memory new_storager: []: connection string is invalid: pair not registered: no_such_pair
 	// true
 }
 
