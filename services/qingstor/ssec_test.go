@@ -101,6 +101,8 @@ func TestSSECRefusedBeforeSending(t *testing.T) {
 			checks["copy"] = st.Copy("a", "b", c.pairs...)
 			_, checks["query_sign_http_read"] = st.QuerySignHTTPRead("o", time.Minute, c.pairs...)
 			_, checks["query_sign_http_write"] = st.QuerySignHTTPWrite("o", 1, time.Minute, c.pairs...)
+			_, checks["query_sign_http_create_multipart"] = st.QuerySignHTTPCreateMultipart("o", time.Minute, c.pairs...)
+			_, checks["query_sign_http_write_multipart"] = st.QuerySignHTTPWriteMultipart(st.Create("o", ps.WithMultipartID("id")), 1, 0, time.Minute, c.pairs...)
 			for op, err := range checks {
 				var se services.StorageError
 				if !errors.Is(err, ErrInvalidEncryptionCustomerKey) || !errors.As(err, &se) || se.Op != op {
@@ -111,6 +113,16 @@ func TestSSECRefusedBeforeSending(t *testing.T) {
 				}
 			}
 		})
+	}
+	// The copy source's pairs obey the same rules.
+	for name, pairs := range map[string][]types.Pair{
+		"short source key":        {WithCopySourceEncryptionCustomerKey([]byte("short"))},
+		"source algorithm":        {WithCopySourceEncryptionCustomerAlgorithm("AES128"), WithCopySourceEncryptionCustomerKey(key)},
+		"source algorithm no key": {WithCopySourceEncryptionCustomerAlgorithm("AES256")},
+	} {
+		if err := st.Copy("a", "b", pairs...); !errors.Is(err, ErrEncryptionCustomerKeyInvalid) || strings.Contains(err.Error(), string(key)) {
+			t.Errorf("Copy with %s: %v, want ErrEncryptionCustomerKeyInvalid", name, err)
+		}
 	}
 	sum := md5.Sum(bytes.Repeat([]byte("z"), 32))
 	err := st.Copy("a", "b", WithCopySourceEncryptionCustomerKey(key), WithCopySourceEncryptionCustomerKeyMd5(base64.StdEncoding.EncodeToString(sum[:])))
