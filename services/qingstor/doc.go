@@ -26,5 +26,10 @@
 // Directories are empty objects "<dir>/" of type application/x-directory.
 // Links are empty objects whose x-qs-meta-bs-link-target metadata holds the
 // percent-encoded target. Writes above 64 MiB become parallel multipart
-// uploads (parts of 16 MiB or more, 4 in flight), invisible until complete.
+// uploads (parts of 16 MiB or more, 4 in flight), invisible until complete;
+// copies of sources above 5 GiB become multipart uploads filled by
+// server-side part copies.
+//
+// Code written for go-service-qingstor v3 compiles after rewriting its
+// imports: every name v3.3.0 exported is here with the same type.
 package qingstor
