@@ -14,11 +14,17 @@ const ObjectTypeAppendable = "appendable"
 // AppendObjectInput are the options of AppendObject. ContentType and
 // StorageClass take effect only on the first append.
 type AppendObjectInput struct {
+	// ContentLength is the exact length of the appended body (required).
 	ContentLength int64
-	ContentMD5    []byte
-	ContentType   string
-	StorageClass  string
-	GetBody       func() (io.ReadCloser, error)
+	// ContentMD5 is the raw 16-byte MD5 of the body; sent base64-encoded.
+	ContentMD5 []byte
+	// ContentType is the object's Content-Type (first append only).
+	ContentType string
+	// StorageClass is STANDARD (default) or STANDARD_IA (first append only).
+	StorageClass string
+	// GetBody, when set, returns a fresh copy of the body, allowing retries of
+	// a body that is not an io.Seeker.
+	GetBody func() (io.ReadCloser, error)
 }
 
 // AppendObjectOutput is the result of AppendObject.

@@ -86,7 +86,10 @@ func (c *Client) GetBucketStatistics(ctx context.Context, bucket string) (*Bucke
 
 // ListObjectsInput selects objects. Zero values are not sent.
 type ListObjectsInput struct {
-	Prefix    string
+	// Prefix limits the listing to keys that start with it.
+	Prefix string
+	// Delimiter (normally "/") groups keys that contain it after the prefix
+	// into CommonPrefixes; empty lists every key.
 	Delimiter string
 	// Marker: results start strictly after this key.
 	Marker string
@@ -203,8 +206,12 @@ func (c *Client) ObjectPages(ctx context.Context, bucket string, in ListObjectsI
 
 // ListMultipartUploadsInput selects in-progress multipart uploads.
 type ListMultipartUploadsInput struct {
-	Prefix         string
-	Delimiter      string
+	// Prefix limits the listing to uploads of keys that start with it.
+	Prefix string
+	// Delimiter groups keys into CommonPrefixes, as in ListObjectsInput.
+	Delimiter string
+	// KeyMarker and UploadIDMarker resume a listing after the given upload
+	// (the NextKeyMarker and NextUploadIDMarker of the previous page).
 	KeyMarker      string
 	UploadIDMarker string
 	// Limit is the page size (server default 200, max 1000). 0 means unset.

@@ -23,9 +23,12 @@ const (
 
 // InitiateMultipartUploadInput are the options of InitiateMultipartUpload.
 type InitiateMultipartUploadInput struct {
-	ContentType  string
+	// ContentType is the Content-Type of the completed object.
+	ContentType string
+	// StorageClass is STANDARD (default) or STANDARD_IA.
 	StorageClass string
-	Metadata     map[string]string
+	// Metadata becomes x-qs-meta-<name> headers of the completed object.
+	Metadata map[string]string
 	// SSECKey encrypts the object; every part must then carry the same key.
 	SSECKey []byte
 }
@@ -82,10 +85,14 @@ func (c *Client) InitiateMultipartUpload(ctx context.Context, bucket, key string
 
 // UploadPartInput are the options of UploadPart.
 type UploadPartInput struct {
+	// ContentLength is the exact part length (required).
 	ContentLength int64
-	ContentMD5    []byte
+	// ContentMD5 is the raw 16-byte MD5 of the part; sent base64-encoded.
+	ContentMD5 []byte
 	// SSECKey must be the key given at initiation, if any.
 	SSECKey []byte
+	// GetBody, when set, returns a fresh copy of the body, allowing retries of
+	// a body that is not an io.Seeker.
 	GetBody func() (io.ReadCloser, error)
 }
 
@@ -248,7 +255,9 @@ type CompletedPart struct {
 // CompleteMultipartUploadInput are the options of CompleteMultipartUpload.
 type CompleteMultipartUploadInput struct {
 	// ETag, when set, becomes the ETag of the object.
-	ETag    string
+	ETag string
+	// SSECKey is the upload's SSE-C key, if any (the server accepts it; the
+	// docs say Complete needs none).
 	SSECKey []byte
 }
 
@@ -343,6 +352,7 @@ func (c *Client) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID
 
 // UploadPartCopyInput are the options of UploadPartCopy.
 type UploadPartCopyInput struct {
+	// SourceBucket and SourceKey name the object to copy from (same zone).
 	SourceBucket string
 	SourceKey    string
 	// RangeStart and RangeEnd (inclusive) select bytes of the source; both

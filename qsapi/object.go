@@ -18,7 +18,9 @@ type PutObjectInput struct {
 	// ContentMD5 is the raw 16-byte MD5 of the body; sent base64-encoded.
 	ContentMD5 []byte
 	// ContentType defaults on the server to application/octet-stream.
-	ContentType        string
+	ContentType string
+	// CacheControl, ContentEncoding and ContentDisposition are stored and
+	// served back as the object's headers.
 	CacheControl       string
 	ContentEncoding    string
 	ContentDisposition string
@@ -110,10 +112,10 @@ func (c *Client) PutObject(ctx context.Context, bucket, key string, body io.Read
 // If-None-Match/If-Modified-Since gives a 304 *Error (IsNotModified), a
 // failed If-Match/If-Unmodified-Since a 412 *Error (IsPreconditionFailed).
 type Conditions struct {
-	IfMatch           string
-	IfNoneMatch       string
-	IfModifiedSince   time.Time
-	IfUnmodifiedSince time.Time
+	IfMatch           string    // serve only if the ETag matches (else 412)
+	IfNoneMatch       string    // serve only if the ETag differs (else 304)
+	IfModifiedSince   time.Time // serve only if modified after it (else 304); zero: unset
+	IfUnmodifiedSince time.Time // serve only if not modified after it (else 412); zero: unset
 }
 
 func (cd *Conditions) apply(r *Request) {
@@ -154,6 +156,7 @@ type GetObjectInput struct {
 	// Range is a Range header value, e.g. "bytes=0-99", "bytes=100-", "bytes=-10".
 	Range string
 	Conditions
+	// Response overrides headers of the response (signed response-* queries).
 	Response ResponseOverrides
 	// SSECKey is the 32-byte SSE-C key the object was written with.
 	SSECKey []byte
@@ -335,6 +338,8 @@ const (
 
 // CopyObjectInput are the options of CopyObject.
 type CopyObjectInput struct {
+	// SourceBucket and SourceKey name the object to copy (same zone, at most
+	// 5 GB; larger objects need UploadPartCopy).
 	SourceBucket string
 	SourceKey    string
 	// MetadataDirective is COPY (default: metadata copied from the source) or

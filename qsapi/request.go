@@ -17,9 +17,9 @@ import (
 // Param is one query parameter. A Flag parameter is written without '='
 // (e.g. "uploads"); the server treats "uploads" and "uploads=" alike.
 type Param struct {
-	Key   string
-	Value string
-	Flag  bool
+	Key   string // the query key, e.g. "upload_id"
+	Value string // its value (ignored for a flag)
+	Flag  bool   // a bare sub-resource such as "uploads", sent without "="
 }
 
 // Request describes one QingStor request before it is built: the operation
@@ -28,13 +28,15 @@ type Param struct {
 // Presign entry point takes; each operation has a *Request builder so that
 // sending and presigning agree.
 type Request struct {
-	Op     string
-	Method string
-	Bucket string
-	Key    string
+	Op     string // the operation name used in errors, e.g. "PutObject"
+	Method string // the HTTP method
+	Bucket string // the bucket; empty for service-level calls
+	Key    string // the object key; empty for bucket-level calls
 	// HasKey marks an object-level request even when Key is empty.
 	HasKey bool
-	Query  []Param
+	// Query are the query parameters, in order.
+	Query []Param
+	// Header are the request headers (x-qs-* headers are signed).
 	Header http.Header
 	// Global sends the request to the host without zone and in path style
 	// (location discovery).
@@ -46,8 +48,8 @@ type Request struct {
 // Built is a built and signed (or presigned) request and the canonical URI
 // its signature used.
 type Built struct {
-	HTTP         *http.Request
-	CanonicalURI string
+	HTTP         *http.Request // the request, ready for an *http.Client
+	CanonicalURI string        // the canonical URI its signature used
 
 	body *exactBody // the sized body, to tell its failures from the network's
 }
@@ -173,9 +175,9 @@ func (c *Client) BuildRequest(ctx context.Context, r *Request, body io.Reader, s
 // PresignedRequest is a presigned request: the method and URL to use, and the
 // headers that were signed and so must be sent unchanged with it.
 type PresignedRequest struct {
-	Method string
-	URL    string
-	Header http.Header
+	Method string      // the HTTP method to use
+	URL    string      // the absolute URL with access_key_id, expires and signature
+	Header http.Header // headers that were signed and must be sent as they are
 	// Expires is the absolute expiry of the signature.
 	Expires time.Time
 }
