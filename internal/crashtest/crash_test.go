@@ -1,4 +1,6 @@
-// Package crashtest kills `qs serve` with SIGKILL at random moments during
+// Crash-safety test.
+//
+// This file kills `qs serve` with SIGKILL at random moments during
 // concurrent uploads, overwrites, appends and multipart completions,
 // restarts it on the same data directory and checks that the database opens,
 // every acknowledged write reads back byte-exact, nothing unacknowledged is
@@ -6,6 +8,7 @@
 //
 // The default run kills the server 5 times; QSGO_LONG=1 kills it 25 times.
 // QSGO_CRASH_SEED fixes the random seed (it is logged on every run).
+
 package crashtest
 
 import (

@@ -1,4 +1,6 @@
-// Package soak runs a bounded soak: many goroutines doing mixed Storager
+// Soak test.
+//
+// This file runs a bounded soak: many goroutines doing mixed Storager
 // operations against qslocal over loopback, through the fault-injecting
 // proxy (which answers a small share of requests with 503), checking
 // invariants all along: every acknowledged write reads back exactly,
@@ -8,6 +10,7 @@
 // The default run is short (8 goroutines, 3 s). QSGO_LONG=1 runs 32
 // goroutines for 60 s; QSGO_SOAK_WORKERS and QSGO_SOAK_DURATION (a Go
 // duration) override either. QSGO_SOAK_SEED fixes the seed.
+
 package soak
 
 import (
