@@ -305,3 +305,13 @@ func ExampleWithEncryptionCustomerKey() {
 	// true
 	// hidden AES256
 }
+
+func ExampleIsBucketNameValid() {
+	for _, name := range []string{"my-bucket-1", "My_Bucket", "abc"} {
+		fmt.Println(name, qingstor.IsBucketNameValid(name))
+	}
+	// Output:
+	// my-bucket-1 true
+	// My_Bucket false
+	// abc false
+}
