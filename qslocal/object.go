@@ -272,7 +272,13 @@ func (s *Server) getObject(q *request) *apiError {
 			wh.Set(http.CanonicalHeaderKey(strings.TrimPrefix(k, "response-")), v)
 		}
 	}
-	start, end, ranged, e := parseRange(h.Get("Range"), o.Size)
+	// HEAD answers 200 only (swagger, SDK success list): it ignores Range
+	// and always describes the whole object.
+	rangeHdr := h.Get("Range")
+	if head {
+		rangeHdr = ""
+	}
+	start, end, ranged, e := parseRange(rangeHdr, o.Size)
 	if e != nil {
 		wh.Set("Content-Range", "bytes */"+strconv.FormatInt(o.Size, 10))
 		return e

@@ -135,6 +135,13 @@ func TestRangeAndConditional(t *testing.T) {
 				t.Errorf("Range %s: got %q %q", tt.rng, r.body, r.header.Get("Content-Range"))
 			}
 		}
+		// HEAD is 200 only: Range is ignored, even a malformed one
+		for _, rng := range []string{"bytes=0-3", "bytes=99-"} {
+			h := c.call("HEAD", "/bkt-test/r", "", nil, withHeader("Range", rng)).want(t, 200, "")
+			if h.header.Get("Content-Length") != "10" || h.header.Get("Content-Range") != "" {
+				t.Errorf("HEAD with Range %s: %v", rng, h.header)
+			}
+		}
 		etag := etagOf(body)
 		future := time.Now().Add(time.Hour).UTC().Format(timeFormat)
 		past := time.Now().Add(-time.Hour).UTC().Format(timeFormat)
