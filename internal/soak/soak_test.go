@@ -2,7 +2,8 @@
 //
 // This file runs a bounded soak: many goroutines doing mixed Storager
 // operations against qslocal over loopback, through the fault-injecting
-// proxy (which answers a small share of requests with 503), checking
+// proxy (which breaks about 2% of requests before any response: 503s and
+// connection resets), checking
 // invariants all along: every acknowledged write reads back exactly,
 // listings match what was written, and no error appears other than the
 // injected ones.
@@ -342,12 +343,17 @@ func TestSoak(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	// About 2% of requests get a 503 the client must retry through.
+	// About 2% of requests fail before any response arrives: a 503, a reset
+	// as the request arrives, in the middle of its body, or after the server
+	// applied it. The client must retry through all of them (confirming
+	// non-idempotent calls whose lost attempt was applied).
 	rng := rand.New(rand.NewPCG(seed, 1))
+	kinds := []faults.Fault{{Kind: faults.Status, Code: 503}, {Kind: faults.ResetOnRequest},
+		{Kind: faults.ResetMidRequestBody, Bytes: 100}, {Kind: faults.ResetBeforeResponse}}
 	script := make([]faults.Fault, 1<<20)
 	for i := range script {
 		if rng.IntN(50) == 0 {
-			script[i] = faults.Fault{Kind: faults.Status, Code: 503}
+			script[i] = kinds[rng.IntN(len(kinds))]
 		}
 	}
 	script[5], script[20] = faults.Fault{Kind: faults.Status, Code: 503}, faults.Fault{Kind: faults.Status, Code: 500}
@@ -436,7 +442,7 @@ func TestSoak(t *testing.T) {
 		total += c
 		counts = append(counts, fmt.Sprintf("%s=%d", opNames[i], c))
 	}
-	t.Logf("%d operations (%s); %d failed on an injected 503 after the retries; proxy injected %d faults in %d requests",
+	t.Logf("%d operations (%s); %d failed on an injected status after the retries; proxy injected %d faults in %d requests",
 		total, strings.Join(counts, " "), s.injected.Load(), p.Injected(), len(p.Events()))
 	if total == 0 || p.Injected() == 0 {
 		t.Fatal("the soak did nothing or injected nothing")
