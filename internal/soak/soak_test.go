@@ -3,10 +3,9 @@
 // This file runs a bounded soak: many goroutines doing mixed Storager
 // operations against qslocal over loopback, through the fault-injecting
 // proxy (which breaks about 2% of requests before any response: 503s and
-// connection resets), checking
-// invariants all along: every acknowledged write reads back exactly,
-// listings match what was written, and no error appears other than the
-// injected ones.
+// connection resets), checking invariants all along: every acknowledged
+// write reads back exactly, listings match what was written, and no error
+// reaches a caller.
 //
 // The default run is short (8 goroutines, 3 s). QSGO_LONG=1 runs 32
 // goroutines for 60 s; QSGO_SOAK_WORKERS and QSGO_SOAK_DURATION (a Go
