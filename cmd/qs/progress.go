@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -49,10 +50,32 @@ func (p *progress) addTotal(n int64) {
 	if p.total == nil {
 		p.total = p.p.AddBar(0, mpb.BarPriority(1<<30),
 			mpb.PrependDecorators(decor.Name("total ", decor.WCSyncSpaceR), decor.CountersKibiByte("% .1f / % .1f", decor.WCSyncSpace)),
-			mpb.AppendDecorators(decor.AverageSpeed(decor.SizeB1024(0), "% .1f", decor.WCSyncSpace), decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO)))
+			mpb.AppendDecorators(averageSpeed(), decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO)))
 	}
 	p.totalSize += n
 	p.total.SetTotal(p.totalSize, false)
+}
+
+// averageSpeed shows bytes per second since the bar was made, like
+// decor.AverageSpeed, but also on a bar that completed before it was first
+// drawn (a fast transfer), frozen at completion.
+func averageSpeed() decor.Decorator {
+	start := time.Now()
+	var end time.Time
+	return decor.Any(func(s decor.Statistics) string {
+		now := time.Now()
+		if s.Completed {
+			if end.IsZero() {
+				end = now
+			}
+			now = end
+		}
+		el := now.Sub(start).Seconds()
+		if el <= 0 || s.Current <= 0 {
+			return ""
+		}
+		return fmt.Sprintf("% .1f/s", decor.SizeB1024(float64(s.Current)/el))
+	}, decor.WCSyncSpace)
 }
 
 // bar is the progress of one file. Its methods are no-ops on nil.
@@ -75,7 +98,7 @@ func (p *progress) file(name string, size int64) *bar {
 	}
 	b := p.p.AddBar(t, mpb.BarRemoveOnComplete(),
 		mpb.PrependDecorators(decor.Name(name+" ", decor.WCSyncSpaceR), decor.CountersKibiByte("% .1f / % .1f", decor.WCSyncSpace)),
-		mpb.AppendDecorators(decor.AverageSpeed(decor.SizeB1024(0), "% .1f", decor.WCSyncSpace), decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO)))
+		mpb.AppendDecorators(averageSpeed(), decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO)))
 	p.mu.Lock()
 	tb := p.total
 	p.mu.Unlock()

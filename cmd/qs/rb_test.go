@@ -15,6 +15,9 @@ import (
 // command lines in-process.
 func pointAt(t *testing.T, ts *qslocal.TestServer) func(args ...string) (int, string, string) {
 	t.Setenv("HOME", t.TempDir())
+	for _, k := range []string{"XDG_CONFIG_HOME", envConfigPath, envConnectionString, envLogLevel, envZone} {
+		t.Setenv(k, "")
+	}
 	t.Setenv(envAccessKeyID, ts.AccessKeyID)
 	t.Setenv(envSecretAccessKey, ts.SecretAccessKey)
 	t.Setenv(envHost, ts.Host)
