@@ -141,16 +141,23 @@ func (p *progress) wait() {
 	p.p.Wait()
 }
 
-// countingReader reports every byte read to a bar and keeps Seek (so that
-// the wire client can rewind a body to retry it).
+// countingReader reports bytes read to a bar and keeps Seek (so that the
+// wire client can rewind a body to retry it). Bytes read again after a
+// rewind are not counted twice: the bar shows progress, not traffic.
 type countingReader struct {
 	r   io.Reader
 	bar *bar
+	// pos is the reader's position; high the furthest position reached.
+	pos, high int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.bar.add(n)
+	c.pos += int64(n)
+	if c.pos > c.high {
+		c.bar.add(int(c.pos - c.high))
+		c.high = c.pos
+	}
 	return n, err
 }
 
@@ -160,7 +167,11 @@ func (c *countingReader) Seek(off int64, whence int) (int64, error) {
 	if !ok {
 		return 0, errNotSeekable
 	}
-	return s.Seek(off, whence)
+	pos, err := s.Seek(off, whence)
+	if err == nil {
+		c.pos = pos
+	}
+	return pos, err
 }
 
 // countingWriter reports every byte written to a bar.

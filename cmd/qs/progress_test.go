@@ -42,9 +42,14 @@ func TestProgressDisabled(t *testing.T) {
 }
 
 // TestCountingReaderSeeks: the counting wrapper keeps Seek when the body
-// has it (so requests can be retried) and refuses it otherwise.
+// has it (so requests can be retried), counts rewound bytes once, and
+// refuses Seek otherwise.
 func TestCountingReaderSeeks(t *testing.T) {
-	r := &countingReader{r: strings.NewReader("abcdef")}
+	p := newProgress(context.Background(), io.Discard, true)
+	defer p.wait()
+	pb := p.file("body", 6)
+	defer pb.done(nil)
+	r := &countingReader{r: strings.NewReader("abcdef"), bar: pb}
 	b := make([]byte, 3)
 	if n, _ := r.Read(b); n != 3 {
 		t.Fatalf("read %d", n)
@@ -55,6 +60,9 @@ func TestCountingReaderSeeks(t *testing.T) {
 	all, _ := io.ReadAll(r)
 	if string(all) != "abcdef" {
 		t.Fatalf("after seek read %q", all)
+	}
+	if got := pb.b.Current(); got != 6 {
+		t.Errorf("the bar counted %d bytes of a 6-byte body read 1.5 times, want 6", got)
 	}
 	nr := &countingReader{r: io.MultiReader(strings.NewReader("x"))}
 	if _, err := nr.Seek(0, io.SeekStart); !errors.Is(err, errNotSeekable) {
