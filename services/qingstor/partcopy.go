@@ -68,7 +68,7 @@ func (s *Storage) copyLarge(ctx context.Context, sk, dk string, srcKey, dstKey [
 	parts := make([]qsapi.CompletedPart, n)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.upload.concurrency())
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && gctx.Err() == nil; i++ { // stop starting parts once one failed
 		start := int64(i) * psz
 		end := min(start+psz, size) - 1
 		g.Go(func() error {
