@@ -148,15 +148,8 @@ func runDemo(ctx context.Context, w io.Writer, opt demoOptions) error {
 			return "", err
 		}
 		var names []string
-		for {
-			s, err := it.Next()
-			if errors.Is(err, types.IterateDone) {
-				break
-			}
-			if err != nil {
-				return "", err
-			}
-			names = append(names, s.Metadata().Name)
+		if err := each(it.Next, func(s types.Storager) error { names = append(names, s.Metadata().Name); return nil }); err != nil {
+			return "", err
 		}
 		if !slices.Contains(names, demoBucket) {
 			return "", fmt.Errorf("bucket list %v lacks %s", names, demoBucket)
@@ -215,22 +208,16 @@ func (d *demo) listPaths(path string, mode types.ListMode) ([]string, error) {
 		return nil, err
 	}
 	var out []string
-	for {
-		o, err := it.Next()
-		if errors.Is(err, types.IterateDone) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+	err = each(it.Next, func(o *types.Object) error {
 		p := o.Path
 		if o.Mode.IsDir() && !strings.HasSuffix(p, "/") {
 			p += "/"
 		}
 		out = append(out, p)
-	}
+		return nil
+	})
 	slices.Sort(out)
-	return out, nil
+	return out, err
 }
 
 // objectSteps runs the object-level steps.
@@ -428,15 +415,8 @@ func (d *demo) multipart(ctx context.Context, big []byte) (string, error) {
 		return "", err
 	}
 	listed := 0
-	for {
-		_, err := it.Next()
-		if errors.Is(err, types.IterateDone) {
-			break
-		}
-		if err != nil {
-			return "", err
-		}
-		listed++
+	if err := each(it.Next, func(*types.Part) error { listed++; return nil }); err != nil {
+		return "", err
 	}
 	if listed != 3 {
 		return "", fmt.Errorf("ListMultipart shows %d parts, want 3", listed)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -82,16 +81,10 @@ func (a *app) listBuckets(ctx context.Context, rem *remote, f lsFlags) error {
 		if err != nil {
 			return err
 		}
-		for {
-			s, err := it.Next()
-			if errors.Is(err, types.IterateDone) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(a.stdout, s.Metadata().Name)
-		}
+		return each(it.Next, func(s types.Storager) error {
+			_, err := fmt.Fprintln(a.stdout, s.Metadata().Name)
+			return err
+		})
 	}
 	in := qsapi.ListBucketsInput{}
 	if rem.zone != "" && !isLocalHost(rem.host) {
@@ -123,19 +116,12 @@ func listObjects(ctx context.Context, w io.Writer, s types.Storager, prefix stri
 	if err != nil {
 		return err
 	}
-	for {
-		o, err := it.Next()
-		if errors.Is(err, types.IterateDone) {
-			return nil
+	return each(it.Next, func(o *types.Object) error {
+		if strings.HasPrefix(o.Path, prefix) {
+			printObject(w, o, f)
 		}
-		if err != nil {
-			return err
-		}
-		if !strings.HasPrefix(o.Path, prefix) {
-			continue
-		}
-		printObject(w, o, f)
-	}
+		return nil
+	})
 }
 
 // printObject prints one listed object or directory.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 
 	"github.com/spf13/cobra"
 
@@ -74,17 +73,8 @@ func abortUploads(ctx context.Context, s types.Storager) error {
 	if err != nil {
 		return err
 	}
-	for {
-		o, err := it.Next()
-		if errors.Is(err, types.IterateDone) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return each(it.Next, func(o *types.Object) error {
 		id, _ := o.GetMultipartID()
-		if err := s.DeleteWithContext(ctx, o.Path, pairs.WithMultipartID(id)); err != nil {
-			return err
-		}
-	}
+		return s.DeleteWithContext(ctx, o.Path, pairs.WithMultipartID(id))
+	})
 }

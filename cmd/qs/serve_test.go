@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,9 +27,28 @@ type servedQS struct {
 	done     chan error
 }
 
+// serveLog collects what runServe logs, safely across goroutines.
+type serveLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *serveLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *serveLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // startServe runs runServe with f on a free loopback port and returns once
-// the banner's "ready" line was printed.
-func startServe(t *testing.T, f serveFlags) *servedQS {
+// the banner's "ready" line was printed. Logs go to logs when given (at
+// level info), else nowhere.
+func startServe(t *testing.T, f serveFlags, logs ...io.Writer) *servedQS {
 	t.Helper()
 	if f.addr == "" {
 		f.addr = "127.0.0.1:0"
@@ -37,11 +57,15 @@ func startServe(t *testing.T, f serveFlags) *servedQS {
 		f.data = t.TempDir()
 	}
 	f.zone, f.baseDomain, f.logLevel = "pek3b", "qingstor.com", "error"
+	var stderr io.Writer = io.Discard
+	if len(logs) > 0 {
+		stderr, f.logLevel = logs[0], "info"
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	s := &servedQS{cancel: cancel, done: make(chan error, 1)}
 	go func() {
-		err := runServe(ctx, pw, io.Discard, f)
+		err := runServe(ctx, pw, stderr, f)
 		pw.Close()
 		s.done <- err
 	}()
@@ -105,7 +129,8 @@ func signedPutBucket(t *testing.T, hostport, bucket, ak, sk string) int {
 func TestServePrintsAndServes(t *testing.T) {
 	t.Setenv("QINGSTOR_ACCESS_KEY_ID", "ENVAK")
 	t.Setenv("QINGSTOR_SECRET_ACCESS_KEY", "ENVSK")
-	s := startServe(t, serveFlags{})
+	var logs serveLog
+	s := startServe(t, serveFlags{}, &logs)
 	out := s.banner
 	if !strings.Contains(out, "qingstor://?credential=hmac:ENVAK:ENVSK&endpoint=http:"+s.hostport) ||
 		!strings.Contains(out, "access_key_id: 'ENVAK'") || !strings.Contains(out, "put a bucket name after qingstor://") ||
@@ -120,6 +145,17 @@ func TestServePrintsAndServes(t *testing.T) {
 	}
 	if err := s.stop(t); err != nil {
 		t.Fatalf("serve returned %v", err)
+	}
+	// structured logs: the start, one line per request with its id, the
+	// stop; the secret never
+	log := logs.String()
+	for _, want := range []string{`msg="qslocal ready"`, "access_key_id=ENVAK", "request_id=", "method=PUT", "status=201", "status=401", "code=signature_not_matched", `msg="qslocal stopped"`} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	if strings.Contains(log, "ENVSK") {
+		t.Errorf("log holds the secret key:\n%s", log)
 	}
 }
 

@@ -66,18 +66,27 @@ func walkRemote(ctx context.Context, s types.Storager, prefix string, fn func(en
 	if err != nil {
 		return err
 	}
+	return each(it.Next, func(o *types.Object) error {
+		if strings.HasSuffix(o.Path, "/") || !strings.HasPrefix(o.Path, prefix) {
+			return nil
+		}
+		return fn(objectEntry(o, strings.TrimPrefix(o.Path, prefix)))
+	})
+}
+
+// each calls fn with every item of an iterator's next method (objects,
+// parts, storagers) until types.IterateDone, stopping at the first error
+// of next or of fn.
+func each[T any](next func() (T, error), fn func(T) error) error {
 	for {
-		o, err := it.Next()
+		v, err := next()
 		if errors.Is(err, types.IterateDone) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if strings.HasSuffix(o.Path, "/") || !strings.HasPrefix(o.Path, prefix) {
-			continue
-		}
-		if err := fn(objectEntry(o, strings.TrimPrefix(o.Path, prefix))); err != nil {
+		if err := fn(v); err != nil {
 			return err
 		}
 	}
@@ -110,18 +119,12 @@ func walkRemoteAll(ctx context.Context, s types.Storager, prefix string, fn func
 	if err != nil {
 		return err
 	}
-	for {
-		o, err := it.Next()
-		if errors.Is(err, types.IterateDone) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return each(it.Next, func(o *types.Object) error {
 		if strings.HasPrefix(o.Path, prefix) {
 			fn(o.Path)
 		}
-	}
+		return nil
+	})
 }
 
 // deleteKey deletes one key; a key ending in '/' is a directory marker.
