@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"reflect"
 	"testing"
 	"time"
 
@@ -146,5 +147,33 @@ func TestSentinelsAndParserErrors(t *testing.T) {
 	}
 	if (types.UnimplementedStorager{}).Create("x") != nil || (types.UnimplementedStorager{}).Metadata() != nil {
 		t.Error("stub Create/Metadata must return nil")
+	}
+}
+
+// Every operation interface carries the unexported mustEmbedUnimplemented<Name>
+// method, so that a type outside types satisfies it only by embedding the
+// matching stub (the go-storage forward-compatibility pattern).
+func TestInterfacesNeedTheirStub(t *testing.T) {
+	ifaces := map[string]reflect.Type{
+		"Storager": reflect.TypeFor[types.Storager](), "Servicer": reflect.TypeFor[types.Servicer](),
+		"Appender": reflect.TypeFor[types.Appender](), "Blocker": reflect.TypeFor[types.Blocker](),
+		"Copier": reflect.TypeFor[types.Copier](), "Direr": reflect.TypeFor[types.Direr](),
+		"Fetcher": reflect.TypeFor[types.Fetcher](), "Linker": reflect.TypeFor[types.Linker](),
+		"Mover": reflect.TypeFor[types.Mover](), "Multiparter": reflect.TypeFor[types.Multiparter](),
+		"Pager": reflect.TypeFor[types.Pager](), "Reacher": reflect.TypeFor[types.Reacher](),
+		"StorageHTTPSigner":   reflect.TypeFor[types.StorageHTTPSigner](),
+		"MultipartHTTPSigner": reflect.TypeFor[types.MultipartHTTPSigner](),
+	}
+	for name, it := range ifaces {
+		found := false
+		for i := range it.NumMethod() {
+			m := it.Method(i)
+			if m.Name == "mustEmbedUnimplemented"+name && m.PkgPath != "" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("types.%s has no unexported mustEmbedUnimplemented%s method", name, name)
+		}
 	}
 }
