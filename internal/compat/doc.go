@@ -10,6 +10,8 @@
 //     methods promoted from embedded interfaces and the stubs' String;
 //   - dotimport_test.go dot-imports types and pairs together, as generated
 //     service code does, which compiles only while their names do not collide;
+//   - memory_test.go checks that services/memory exports the section 6
+//     surface and implements the capabilities it promises;
 //   - v4style_test.go is a service and test double written the go-storage v4
 //     way (embedded Unimplemented stubs, `var _ types.Storager = ...`,
 //     registration, pairs used as `ps.WithX`) and exercised end to end.
