@@ -72,6 +72,10 @@ func TestBadInput(t *testing.T) {
 		c.call("DELETE", "/bkt-test/meta-max", "", nil).want(t, 204, "")
 		c.call("PUT", "/bkt-test/m", "", []byte("x"), withHeader("Content-Type", strings.Repeat("t", 256))).want(t, 400, "invalid_argument")
 		c.call("PUT", "/bkt-test/m", "", []byte("x"), withHeader("X-QS-Storage-Class", "GLACIER")).want(t, 400, "invalid_request")
+		c.call("POST", "/bkt-test/m", "uploads", nil, withHeader("X-QS-Storage-Class", "standard")).want(t, 400, "invalid_request")
+		c.call("POST", "/bkt-test/m", "append&position=0", []byte("x"), withHeader("X-QS-Storage-Class", "COLD")).want(t, 400, "invalid_request")
+		c.call("PUT", "/bkt-test/m", "", nil, withHeader("X-QS-Copy-Source", "/bkt-test/keep"), withHeader("X-QS-Storage-Class", "GLACIER")).want(t, 400, "invalid_request")
+		c.call("POST", "/bkt-test/m", "uploads", nil, withHeader("Content-Type", strings.Repeat("t", 256))).want(t, 400, "invalid_argument")
 		// unknown or unsupported sub-resources
 		for _, q := range []string{"acl", "cors", "policy", "lifecycle", "versioning"} {
 			c.call("GET", "/bkt-test", q, nil).want(t, 400, "invalid_request")
