@@ -20,7 +20,8 @@ import (
 // applied their retry fails in a recognisable way:
 //
 //   - AppendObject: the position no longer matches the object's size
-//     (400 invalid_argument);
+//     (400 invalid_argument per the docs; any 400 is checked, since the
+//     real server's code is not documented anywhere);
 //   - CompleteMultipartUpload: the upload no longer exists (upload_not_exists);
 //   - MoveObject: the source no longer exists (404 object_not_exists).
 //
@@ -90,6 +91,12 @@ func (t *attemptTrace) noteStatus(status int) {
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
 		t.maybeApplied = true
 	}
+}
+
+// isStatus reports whether err is a *Error with the given HTTP status.
+func isStatus(err error, status int) bool {
+	e, ok := AsError(err)
+	return ok && e.StatusCode == status
 }
 
 // hasCode reports whether err is a *Error with the given QingStor code and,

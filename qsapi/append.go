@@ -80,8 +80,10 @@ func (c *Client) AppendObject(ctx context.Context, bucket, key string, position 
 	resp, err := c.sendNoBody(ctx, call{req: r, body: body, size: in.ContentLength, getBody: in.GetBody, ok: okOK, trace: trace})
 	if err != nil {
 		// A lost attempt that was applied makes the retry's position stale
-		// (see ambiguous.go).
-		if trace.maybeApplied && hasCode(err, http.StatusBadRequest, "invalid_argument") {
+		// (see ambiguous.go). The docs give 400 invalid_argument for a
+		// position mismatch, but no source shows what the real server sends,
+		// so any 400 triggers the check: the HEAD alone decides.
+		if trace.maybeApplied && isStatus(err, http.StatusBadRequest) {
 			if out, ok := c.appendApplied(ctx, bucket, key, position, in.ContentLength); ok {
 				return out, nil
 			}
