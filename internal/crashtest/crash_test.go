@@ -7,7 +7,7 @@
 // half-visible, leftover temporary files are swept at start-up and no
 // unreferenced blob outlives a restart.
 //
-// The default run kills the server 5 times; QSGO_LONG=1 kills it 25 times.
+// The default run kills the server 20 times; QSGO_LONG=1 kills it 60 times.
 // QSGO_CRASH_SEED fixes the random seed (it is logged on every run).
 
 package crashtest
@@ -308,9 +308,9 @@ func TestCrashRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs qs serve as a child process")
 	}
-	kills := 5
+	kills := 20
 	if os.Getenv("QSGO_LONG") != "" {
-		kills = 25
+		kills = 60
 	}
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("QSGO_CRASH_SEED"); s != "" {
