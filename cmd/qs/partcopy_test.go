@@ -58,7 +58,7 @@ func (s *tooLargeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func startTooLarge(t *testing.T) (*tooLargeServer, *remote) {
 	t.Helper()
 	ak, sk := qslocal.GenerateCredentials()
-	srv, err := qslocal.New(qslocal.Options{Memory: true, Credentials: map[string]string{ak: sk},
+	srv, err := qslocal.New(qslocal.Options{Memory: true, Credentials: map[string]string{ak: sk}, MinPartSize: testPartSize,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -89,12 +89,12 @@ func TestCopyAcrossBucketsByParts(t *testing.T) {
 	ctx := context.Background()
 	src, _ := rem.storage("src-bucket")
 	dst, _ := rem.storage("dst-bucket")
-	data := randData(t, 9<<20+77)
+	data := randData(t, 2*testPartSize+77)
 	if _, err := src.Write("huge.bin", bytes.NewReader(data), int64(len(data)), pairs.WithContentType("application/x-test")); err != nil {
 		t.Fatal(err)
 	}
 	a := &app{}
-	x := &xfer{partSize: minPartSize, concurrency: 2, copyPartSize: 4 << 20}
+	x := &xfer{partSize: minPartSize, concurrency: 2, copyPartSize: testPartSize}
 	from := location{Remote: true, Bucket: "src-bucket", Key: "huge.bin"}
 	to := location{Remote: true, Bucket: "dst-bucket", Key: "copied/huge.bin"}
 	if err := a.remoteCopy(ctx, rem, from, to, x, false); err != nil {
@@ -127,11 +127,11 @@ func TestCopyAcrossBucketsByPartsFails(t *testing.T) {
 	ts.failPart = 1
 	src, _ := rem.storage("src-bucket")
 	dst, _ := rem.storage("dst-bucket")
-	data := randData(t, 9<<20)
+	data := randData(t, 3*testPartSize)
 	if _, err := src.Write("huge.bin", bytes.NewReader(data), int64(len(data))); err != nil {
 		t.Fatal(err)
 	}
-	x := &xfer{partSize: minPartSize, concurrency: 1, copyPartSize: 4 << 20}
+	x := &xfer{partSize: minPartSize, concurrency: 1, copyPartSize: testPartSize}
 	err := (&app{}).remoteCopy(context.Background(), rem,
 		location{Remote: true, Bucket: "src-bucket", Key: "huge.bin"}, location{Remote: true, Bucket: "dst-bucket", Key: "huge.bin"}, x, false)
 	if err == nil || !strings.Contains(err.Error(), "copy part 1") {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"io/fs"
@@ -99,8 +100,8 @@ func cmdMkfile(ts *testscript.TestScript, neg bool, args []string) {
 	buf := make([]byte, 64<<10)
 	for left := size; left > 0; {
 		n := min(int64(len(buf)), left)
-		for i := range buf[:n] {
-			buf[i] = byte(r.Uint32())
+		for i := 0; i < len(buf); i += 8 {
+			binary.LittleEndian.PutUint64(buf[i:], r.Uint64())
 		}
 		_, err := f.Write(buf[:n])
 		ts.Check(err)

@@ -17,10 +17,16 @@ import (
 	"github.com/qsgo/qsgo/types"
 )
 
+// testPartSize is the part size of the transfer tests (the server's
+// minimum is lowered to it).
+const testPartSize = 256 << 10
+
 // testStorage starts qslocal and opens a storage on a fresh bucket.
 func testStorage(t testing.TB) types.Storager {
 	t.Helper()
-	ts := qslocal.StartTest(t)
+	// Small parts keep these tests quick under -race; the multipart logic
+	// is the same at any size.
+	ts := qslocal.StartTest(t, func(o *qslocal.Options) { o.MinPartSize = testPartSize })
 	ts.CreateBucket("xfer-bucket")
 	return testStorageOn(t, ts, "xfer-bucket")
 }
@@ -96,11 +102,11 @@ func randData(t testing.TB, n int) []byte {
 // middle of a multipart file upload aborts the upload.
 func TestUploadCancelAbortsMultipart(t *testing.T) {
 	s := testStorage(t)
-	data := randData(t, 18<<20)
+	data := randData(t, 18*testPartSize/4)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ra := &cancelAfter{ReaderAt: bytes.NewReader(data), limit: 6 << 20, cancel: cancel}
-	x := &xfer{partSize: 4 << 20, concurrency: 2}
+	ra := &cancelAfter{ReaderAt: bytes.NewReader(data), limit: 6 * testPartSize / 4, cancel: cancel}
+	x := &xfer{partSize: testPartSize, concurrency: 2}
 	_, err := uploadSized(ctx, s, "cancelled.bin", ra, int64(len(data)), x, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("upload error %v, want context.Canceled", err)
@@ -111,11 +117,11 @@ func TestUploadCancelAbortsMultipart(t *testing.T) {
 // TestStreamCancelAbortsMultipart: the same for a stream from stdin.
 func TestStreamCancelAbortsMultipart(t *testing.T) {
 	s := testStorage(t)
-	data := randData(t, 18<<20)
+	data := randData(t, 18*testPartSize/4)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r := &cancelReader{r: bytes.NewReader(data), limit: 9 << 20, cancel: cancel}
-	x := &xfer{partSize: 4 << 20, concurrency: 2}
+	r := &cancelReader{r: bytes.NewReader(data), limit: 9 * testPartSize / 4, cancel: cancel}
+	x := &xfer{partSize: testPartSize, concurrency: 2}
 	_, err := uploadStream(ctx, s, "stream.bin", r, x, "stdin")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("upload error %v, want context.Canceled", err)
@@ -128,12 +134,12 @@ func TestStreamCancelAbortsMultipart(t *testing.T) {
 func TestUploadDownloadRoundTrip(t *testing.T) {
 	s := testStorage(t)
 	dir := t.TempDir()
-	data := randData(t, 13<<20+12345)
+	data := randData(t, 13*testPartSize/4+12345)
 	src := filepath.Join(dir, "src.bin")
 	if err := os.WriteFile(src, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	x := &xfer{partSize: 4 << 20, concurrency: 3}
+	x := &xfer{partSize: testPartSize, concurrency: 3}
 	if n, err := uploadFile(context.Background(), s, "rt.bin", src, x); err != nil || n != int64(len(data)) {
 		t.Fatalf("upload: %d, %v", n, err)
 	}
@@ -185,14 +191,14 @@ func (c *cancelWriter) Write(p []byte) (int, error) {
 // temporary file and creates no destination.
 func TestDownloadCancelLeavesNothing(t *testing.T) {
 	s := testStorage(t)
-	data := randData(t, 9<<20)
+	data := randData(t, 9*testPartSize/4)
 	if _, err := s.Write("d.bin", bytes.NewReader(data), int64(len(data))); err != nil {
 		t.Fatal(err)
 	}
 	for _, conc := range []int{1, 2} {
 		dir := t.TempDir()
 		ctx, cancel := context.WithCancel(context.Background())
-		_, err := downloadFile(ctx, cancelOnRead{s, cancel}, "d.bin", filepath.Join(dir, "d.bin"), &xfer{partSize: 4 << 20, concurrency: conc}, false)
+		_, err := downloadFile(ctx, cancelOnRead{s, cancel}, "d.bin", filepath.Join(dir, "d.bin"), &xfer{partSize: testPartSize, concurrency: conc}, false)
 		cancel()
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("concurrency %d: download error %v, want context.Canceled", conc, err)
