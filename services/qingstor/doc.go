@@ -22,6 +22,14 @@
 // adds what the go-storage contract demands. README.md lists the pairs,
 // the SSE-C support and the go-service-qingstor defects that are fixed.
 //
+// Transport. WithHTTPClient(*http.Client) makes every request of a
+// Servicer or Storager (and of the storages a Servicer makes) go through the
+// caller's client (for logging, tracing or tests); it wins over
+// http_client_options and cannot be given in a connection string.
+// WithEnableVirtualHostStyle() addresses buckets as <bucket>.<zone>.<host>
+// instead of <zone>.<host>/<bucket>; IP and localhost endpoints always use
+// path style, so there it changes nothing.
+//
 // Paths are relative to the work dir or absolute ("/a/b" is key "a/b").
 // Directories are empty objects "<dir>/" of type application/x-directory.
 // Links are empty objects whose x-qs-meta-bs-link-target metadata holds the

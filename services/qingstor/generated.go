@@ -108,6 +108,11 @@ func WithDefaultCopySourceEncryptionCustomerKeyMd5(v string) Pair {
 	return Pair{Key: "default_copy_source_encryption_customer_key_md5", Value: v}
 }
 
+// WithHTTPClient returns the pair "http_client".
+//
+// HTTPClient is the HTTP client every request of the Servicer or Storager (and of the storages a Servicer makes) is sent with; it wins over http_client_options. Its Transport, Jar and Timeout are used, redirects are never followed. It cannot be given in a connection string.
+func WithHTTPClient(v *http.Client) Pair { return Pair{Key: "http_client", Value: v} }
+
 // WithEnableLoosePair returns the pair "enable_loose_pair".
 //
 // EnableLoosePair turns on the feature loose_pair: makes operations ignore pairs they do not know instead of failing.
@@ -117,6 +122,11 @@ func WithEnableLoosePair() Pair { return Pair{Key: "enable_loose_pair", Value: t
 //
 // EnableVirtualDir turns on the feature virtual_dir: makes Copy and Move onto a directory marker name succeed (the file and the dir/ marker coexist).
 func WithEnableVirtualDir() Pair { return Pair{Key: "enable_virtual_dir", Value: true} }
+
+// WithEnableVirtualHostStyle returns the pair "enable_virtual_host_style".
+//
+// EnableVirtualHostStyle turns on the feature virtual_host_style: makes bucket and object requests address the bucket as <bucket>.<zone>.<host> instead of <zone>.<host>/<bucket> (ignored for IP and localhost endpoints, which always use path style).
+func WithEnableVirtualHostStyle() Pair { return Pair{Key: "enable_virtual_host_style", Value: true} }
 
 // WithEnableVirtualLink returns the pair "enable_virtual_link".
 //
@@ -185,11 +195,13 @@ var pairMap = map[string]string{
 	"disable_uri_cleaning":                              "bool",
 	"enable_loose_pair":                                 "bool",
 	"enable_virtual_dir":                                "bool",
+	"enable_virtual_host_style":                         "bool",
 	"enable_virtual_link":                               "bool",
 	"encryption_customer_algorithm":                     "string",
 	"encryption_customer_key":                           "[]byte",
 	"endpoint":                                          "string",
 	"expire":                                            "time.Duration",
+	"http_client":                                       "*http.Client",
 	"http_client_options":                               "*httpclient.Options",
 	"interceptor":                                       "Interceptor",
 	"io_callback":                                       "func([]byte)",
@@ -220,6 +232,8 @@ func pairTypeMismatch(op string, p Pair, typ string) error {
 
 // ServiceFeatures are the features of the service; turn them on with the enable_<feature> pairs.
 type ServiceFeatures struct {
+	// VirtualHostStyle makes bucket and object requests address the bucket as <bucket>.<zone>.<host> instead of <zone>.<host>/<bucket> (ignored for IP and localhost endpoints, which always use path style).
+	VirtualHostStyle bool
 }
 
 // DefaultServicePairs are pairs appended, per operation, after the caller's pairs.
@@ -267,6 +281,8 @@ type pairServiceNew struct {
 	Endpoint               string
 	HasHTTPClientOptions   bool
 	HTTPClientOptions      *httpclient.Options
+	HasHTTPClient          bool
+	HTTPClient             *http.Client
 	HasServiceFeatures     bool
 	ServiceFeatures        ServiceFeatures
 	HasDefaultServicePairs bool
@@ -315,13 +331,23 @@ func parsePairServiceNew(opts []Pair) (pairServiceNew, error) {
 			}
 			result.HasHTTPClientOptions = true
 			result.HTTPClientOptions = x
+		case "http_client":
+			if result.HasHTTPClient {
+				continue
+			}
+			x, ok := v.Value.(*http.Client)
+			if !ok {
+				return pairServiceNew{}, pairTypeMismatch("new_servicer", v, "*http.Client")
+			}
+			result.HasHTTPClient = true
+			result.HTTPClient = x
 		case "service_features":
 			x, ok := v.Value.(ServiceFeatures)
 			if !ok {
 				return pairServiceNew{}, pairTypeMismatch("new_servicer", v, "ServiceFeatures")
 			}
 			result.HasServiceFeatures = true
-			_ = x
+			result.ServiceFeatures.VirtualHostStyle = result.ServiceFeatures.VirtualHostStyle || x.VirtualHostStyle
 		case "default_service_pairs":
 			x, ok := v.Value.(DefaultServicePairs)
 			if !ok {
@@ -332,6 +358,13 @@ func parsePairServiceNew(opts []Pair) (pairServiceNew, error) {
 			result.DefaultServicePairs.Delete = append(result.DefaultServicePairs.Delete, x.Delete...)
 			result.DefaultServicePairs.Get = append(result.DefaultServicePairs.Get, x.Get...)
 			result.DefaultServicePairs.List = append(result.DefaultServicePairs.List, x.List...)
+		case "enable_virtual_host_style":
+			x, ok := v.Value.(bool)
+			if !ok {
+				return pairServiceNew{}, pairTypeMismatch("new_servicer", v, "bool")
+			}
+			result.HasServiceFeatures = true
+			result.ServiceFeatures.VirtualHostStyle = x
 		}
 	}
 	var missing []string
@@ -640,6 +673,8 @@ type StorageFeatures struct {
 	VirtualDir bool
 	// VirtualLink enables links stored as empty objects with the bs-link-target metadata.
 	VirtualLink bool
+	// VirtualHostStyle makes bucket and object requests address the bucket as <bucket>.<zone>.<host> instead of <zone>.<host>/<bucket> (ignored for IP and localhost endpoints, which always use path style).
+	VirtualHostStyle bool
 }
 
 // DefaultStoragePairs are pairs appended, per operation, after the caller's pairs.
@@ -728,6 +763,8 @@ type pairStorageNew struct {
 	DisableURICleaning     bool
 	HasHTTPClientOptions   bool
 	HTTPClientOptions      *httpclient.Options
+	HasHTTPClient          bool
+	HTTPClient             *http.Client
 	HasStorageFeatures     bool
 	StorageFeatures        StorageFeatures
 	HasDefaultStoragePairs bool
@@ -816,6 +853,16 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			}
 			result.HasHTTPClientOptions = true
 			result.HTTPClientOptions = x
+		case "http_client":
+			if result.HasHTTPClient {
+				continue
+			}
+			x, ok := v.Value.(*http.Client)
+			if !ok {
+				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "*http.Client")
+			}
+			result.HasHTTPClient = true
+			result.HTTPClient = x
 		case "storage_features":
 			x, ok := v.Value.(StorageFeatures)
 			if !ok {
@@ -825,6 +872,7 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			result.StorageFeatures.LoosePair = result.StorageFeatures.LoosePair || x.LoosePair
 			result.StorageFeatures.VirtualDir = result.StorageFeatures.VirtualDir || x.VirtualDir
 			result.StorageFeatures.VirtualLink = result.StorageFeatures.VirtualLink || x.VirtualLink
+			result.StorageFeatures.VirtualHostStyle = result.StorageFeatures.VirtualHostStyle || x.VirtualHostStyle
 		case "default_storage_pairs":
 			x, ok := v.Value.(DefaultStoragePairs)
 			if !ok {
@@ -879,6 +927,13 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			}
 			result.HasStorageFeatures = true
 			result.StorageFeatures.VirtualLink = x
+		case "enable_virtual_host_style":
+			x, ok := v.Value.(bool)
+			if !ok {
+				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "bool")
+			}
+			result.HasStorageFeatures = true
+			result.StorageFeatures.VirtualHostStyle = x
 		case "default_content_type":
 			x, ok := v.Value.(string)
 			if !ok {

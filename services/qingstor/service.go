@@ -3,6 +3,7 @@ package qingstor
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/qsgo/qsgo/pkg/credential"
@@ -23,6 +24,7 @@ type Service struct {
 	defaultPairs DefaultServicePairs
 
 	client   *qsapi.Client // no zone: service-level calls and discovery
+	vclient  *qsapi.Client // client in virtual-host style, for storages asking for it
 	endpoint string        // for String
 }
 
@@ -30,11 +32,11 @@ type Service struct {
 // other pair is refused with services.PairUnsupportedError (unless the
 // storage enables loose_pair).
 var (
-	servicerKeys = keySet("credential", "endpoint", "http_client_options", "default_service_pairs", "service_features",
-		"context", "interceptor")
-	storagerKeys = keySet("credential", "endpoint", "http_client_options", "name", "work_dir", "location",
+	servicerKeys = keySet("credential", "endpoint", "http_client_options", "http_client", "default_service_pairs",
+		"service_features", "enable_virtual_host_style", "context", "interceptor")
+	storagerKeys = keySet("credential", "endpoint", "http_client_options", "http_client", "name", "work_dir", "location",
 		"disable_uri_cleaning", "default_storage_pairs", "storage_features", "enable_virtual_dir", "enable_virtual_link",
-		"enable_loose_pair", "context", "interceptor")
+		"enable_loose_pair", "enable_virtual_host_style", "context", "interceptor")
 )
 
 func keySet(keys ...string) map[string]bool {
@@ -98,35 +100,68 @@ func New(pairs ...types.Pair) (types.Servicer, types.Storager, error) {
 	return srv, store, nil
 }
 
-// newClient builds the wire client from the credential (hmac only),
-// endpoint (default https:qingstor.com:443) and HTTP client options.
-func newClient(cred string, hasEndpoint bool, ep string, opts *httpclient.Options, noClean bool) (*qsapi.Client, error) {
-	prov, err := credential.Parse(cred)
+// clientConfig is what the wire client is built from: the constructor pairs
+// that concern the connection.
+type clientConfig struct {
+	credential  string
+	hasEndpoint bool
+	endpoint    string
+	httpOptions *httpclient.Options // http_client_options; nil when absent
+	httpClient  *http.Client        // http_client; nil when absent
+	noClean     bool                // disable_uri_cleaning
+	vhost       bool                // enable_virtual_host_style
+}
+
+// clientOptions turns cfg into qsapi.Options: the credential (hmac only),
+// the endpoint (default https:qingstor.com:443) and the HTTP client.
+//
+// HTTP client precedence: http_client, when given (and not nil), sends every
+// request, and http_client_options is then ignored; otherwise
+// http_client_options builds the go-storage HTTP client with the caller's
+// timeouts; without either, qsapi's own transport (with response-header
+// timeouts) is used. qsapi uses a copy of the given client whose
+// CheckRedirect never follows redirects; its Transport, Jar and Timeout are
+// kept.
+func clientOptions(cfg clientConfig) (qsapi.Options, error) {
+	prov, err := credential.Parse(cfg.credential)
 	if err != nil {
-		return nil, fmt.Errorf("credential: %w", err)
+		return qsapi.Options{}, fmt.Errorf("credential: %w", err)
 	}
 	if prov.Protocol() != credential.ProtocolHmac {
-		return nil, services.PairUnsupportedError{Pair: types.Pair{Key: "credential", Value: prov.Protocol() + ":*** (only hmac is supported)"}}
+		return qsapi.Options{}, services.PairUnsupportedError{Pair: types.Pair{Key: "credential", Value: prov.Protocol() + ":*** (only hmac is supported)"}}
 	}
 	ak, sk := prov.Hmac()
-	o := qsapi.Options{AccessKeyID: ak, SecretAccessKey: sk, DisableURICleaning: noClean}
-	if hasEndpoint {
-		v, err := endpoint.Parse(ep)
+	o := qsapi.Options{AccessKeyID: ak, SecretAccessKey: sk, DisableURICleaning: cfg.noClean, VirtualHostStyle: cfg.vhost}
+	if cfg.hasEndpoint {
+		v, err := endpoint.Parse(cfg.endpoint)
 		if err != nil {
-			return nil, fmt.Errorf("endpoint: %w", err)
+			return qsapi.Options{}, fmt.Errorf("endpoint: %w", err)
 		}
 		o.Protocol, o.Host, o.Port = v.Protocol, v.Host, v.Port
 	}
-	if opts != nil {
-		// The go-storage HTTP client with the caller's timeouts; without the
-		// pair, qsapi's own transport (with response-header timeouts) is used.
-		o.HTTPClient = httpclient.New(opts)
+	switch {
+	case cfg.httpClient != nil:
+		o.HTTPClient = cfg.httpClient
+	case cfg.httpOptions != nil:
+		o.HTTPClient = httpclient.New(cfg.httpOptions)
+	}
+	return o, nil
+}
+
+// newClient builds the wire client of cfg.
+func newClient(cfg clientConfig) (*qsapi.Client, error) {
+	o, err := clientOptions(cfg)
+	if err != nil {
+		return nil, err
 	}
 	return qsapi.New(o)
 }
 
-// newServicer builds a Service: credential (hmac) required, endpoint and
-// http_client_options optional.
+// newServicer builds a Service: credential (hmac) required; endpoint,
+// http_client_options, http_client (which wins over http_client_options)
+// and enable_virtual_host_style optional. The storages the Service makes
+// (Get, Create, List) send their requests through the same HTTP client, in
+// virtual-host style when the Service or their storage_features ask for it.
 func newServicer(pairs ...types.Pair) (*Service, error) {
 	if err := checkKeys(pairs, servicerKeys, false); err != nil {
 		return nil, err
@@ -135,7 +170,19 @@ func newServicer(pairs ...types.Pair) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := newClient(opt.Credential, opt.HasEndpoint, opt.Endpoint, opt.HTTPClientOptions, false)
+	o, err := clientOptions(clientConfig{credential: opt.Credential, hasEndpoint: opt.HasEndpoint, endpoint: opt.Endpoint,
+		httpOptions: opt.HTTPClientOptions, httpClient: opt.HTTPClient, vhost: opt.ServiceFeatures.VirtualHostStyle})
+	if err != nil {
+		return nil, err
+	}
+	c, err := qsapi.New(o)
+	if err != nil {
+		return nil, err
+	}
+	// The virtual-host style twin shares c's *http.Client, so both send
+	// through the caller's client (or share one transport and its pool).
+	o.HTTPClient, o.VirtualHostStyle = c.HTTPClient(), true
+	vc, err := qsapi.New(o)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +190,7 @@ func newServicer(pairs ...types.Pair) (*Service, error) {
 	if opt.HasEndpoint {
 		ep = opt.Endpoint
 	}
-	s := &Service{client: c, endpoint: ep}
+	s := &Service{client: c, vclient: vc, endpoint: ep}
 	if opt.HasServiceFeatures {
 		s.features = opt.ServiceFeatures
 	}
@@ -156,7 +203,9 @@ func newServicer(pairs ...types.Pair) (*Service, error) {
 // newStorager builds a Storage: credential and name required; work_dir
 // (default "/", a missing trailing "/" is added), location (discovered from
 // the bucket when absent), endpoint, disable_uri_cleaning,
-// http_client_options, features and default pairs optional.
+// http_client_options, http_client (which wins over http_client_options),
+// features (enable_virtual_host_style among them) and default pairs
+// optional.
 func newStorager(pairs ...types.Pair) (*Storage, error) {
 	opt, err := parsePairStorageNew(pairs)
 	if err != nil {
@@ -167,7 +216,9 @@ func newStorager(pairs ...types.Pair) (*Storage, error) {
 			return nil, err
 		}
 	}
-	c, err := newClient(opt.Credential, opt.HasEndpoint, opt.Endpoint, opt.HTTPClientOptions, opt.DisableURICleaning)
+	c, err := newClient(clientConfig{credential: opt.Credential, hasEndpoint: opt.HasEndpoint, endpoint: opt.Endpoint,
+		httpOptions: opt.HTTPClientOptions, httpClient: opt.HTTPClient, noClean: opt.DisableURICleaning,
+		vhost: opt.StorageFeatures.VirtualHostStyle})
 	if err != nil {
 		return nil, err
 	}
@@ -194,11 +245,18 @@ func (s *Service) String() string {
 	return fmt.Sprintf("Servicer qingstor {Endpoint: %s}", s.endpoint)
 }
 
-// storage returns the Storage of bucket name with the Get/Create pairs.
+// storage returns the Storage of bucket name with the Get/Create pairs. It
+// shares the Service's HTTP client; it uses virtual-host style when the
+// Service or f ask for it (f.VirtualHostStyle is then set, so the Storage's
+// features say so).
 func (s *Service) storage(ctx context.Context, name, location, workDir string, hasFeatures bool, f StorageFeatures, hasDefaults bool, d DefaultStoragePairs) (*Storage, error) {
 	cfg := storageConfig{client: s.client, name: name, location: location, workDir: workDir}
 	if hasFeatures {
 		cfg.features = f
+	}
+	if s.features.VirtualHostStyle || cfg.features.VirtualHostStyle {
+		cfg.features.VirtualHostStyle = true
+		cfg.client = s.vclient
 	}
 	if hasDefaults {
 		cfg.defaultPairs = d
