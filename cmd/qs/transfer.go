@@ -281,6 +281,10 @@ func downloadFile(ctx context.Context, s types.Storager, key, path string, x *xf
 	}()
 	b := x.prog.file(path, size)
 	n, err := downloadRanges(ctx, s, key, tmp, size, x, b)
+	if err == nil {
+		// Interrupted as the last bytes arrived: still leave nothing.
+		err = ctx.Err()
+	}
 	b.done(err)
 	if err != nil {
 		return 0, err
