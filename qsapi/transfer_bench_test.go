@@ -1,3 +1,5 @@
+//go:build unix
+
 package qsapi
 
 import (
@@ -10,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -72,8 +75,10 @@ func benchServer(b *testing.B) (*httptest.Server, *Client) {
 // to back (alternating which goes first), so machine noise hits both alike.
 // Reported: plain-ns and qsapi-ns per transfer, and "qsapi/plain", the median
 // over iterations of plain time / qsapi time, i.e. qsapi's throughput as a
-// fraction of plain net/http's (goal: >= 0.95), and "qsapi/plain-total", the
-// same ratio over the summed times.
+// fraction of plain net/http's (goal: >= 0.95), "qsapi/plain-total", the
+// same ratio over the summed times, and "qsapi/plain-cpu", the ratio of the
+// process CPU time the two spent (client and server), which a busy machine
+// disturbs far less than wall time.
 //
 //	go test -run '^$' -bench BenchmarkTransfer -benchtime 20x ./qsapi/
 func BenchmarkTransfer(b *testing.B) {
@@ -82,14 +87,22 @@ func BenchmarkTransfer(b *testing.B) {
 	buf := make([]byte, 32<<10)
 	run := func(b *testing.B, plainOnce, qsapiOnce func() error) {
 		b.SetBytes(2 * benchSize)
-		var plainD, qsapiD time.Duration
+		var plainD, qsapiD, plainCPU, qsapiCPU time.Duration
 		var ratios []float64
-		timed := func(f func() error) time.Duration {
-			t0 := time.Now()
+		cpu := func() time.Duration {
+			var ru syscall.Rusage
+			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+			return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		}
+		// timed runs f and adds the process CPU time it used to *used.
+		timed := func(f func() error, used *time.Duration) time.Duration {
+			c0, t0 := cpu(), time.Now()
 			if err := f(); err != nil {
 				b.Fatal(err)
 			}
-			return time.Since(t0)
+			d := time.Since(t0)
+			*used += cpu() - c0
+			return d
 		}
 		i := 0
 		for b.Loop() {
@@ -97,9 +110,9 @@ func BenchmarkTransfer(b *testing.B) {
 			// cold machine.
 			var p, q time.Duration
 			if i%2 == 0 {
-				p, q = timed(plainOnce), timed(qsapiOnce)
+				p, q = timed(plainOnce, &plainCPU), timed(qsapiOnce, &qsapiCPU)
 			} else {
-				q, p = timed(qsapiOnce), timed(plainOnce)
+				q, p = timed(qsapiOnce, &qsapiCPU), timed(plainOnce, &plainCPU)
 			}
 			i++
 			plainD += p
@@ -113,6 +126,9 @@ func BenchmarkTransfer(b *testing.B) {
 		b.ReportMetric(ratios[len(ratios)/2], "qsapi/plain")
 		// The ratio of total times, for comparison with the median.
 		b.ReportMetric(float64(plainD)/float64(qsapiD), "qsapi/plain-total")
+		// CPU time (client and server, both in this process) hardly depends on
+		// how busy the machine is: the steadiest comparison on a shared host.
+		b.ReportMetric(float64(plainCPU)/float64(qsapiCPU), "qsapi/plain-cpu")
 	}
 	drain := func(rc io.ReadCloser) error {
 		n, err := io.CopyBuffer(io.Discard, onlyReader{rc}, buf)
