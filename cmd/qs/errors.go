@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -89,6 +90,9 @@ func explain(err error) string {
 	case errors.Is(err, services.ErrObjectModeInvalid):
 		reason = "the object has the wrong type for this operation"
 	}
+	if msg, ok := explainNetwork(err); ok {
+		return msg
+	}
 	var qe *qingstor.ServerError
 	if errors.As(err, &qe) {
 		return serverReason(reason, qe.StatusCode, qe.Code, qe.Message, qe.RequestID)
@@ -119,6 +123,44 @@ func explain(err error) string {
 	}
 	return err.Error()
 }
+
+// explainNetwork describes failures to reach the server at all, which
+// are nearly always a wrong host, port or protocol, or a server not
+// running.
+func explainNetwork(err error) (string, bool) {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return fmt.Sprintf(dnsFailed, dns.Name, dns.Err), true
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		addr := ""
+		if op.Addr != nil {
+			addr = " " + op.Addr.String()
+		}
+		return fmt.Sprintf(dialFailed, addr, op.Err), true
+	}
+	// The same, from the text of errors a service wrapped with %v.
+	if m := dnsErrRE.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Sprintf(dnsFailed, m[1], m[2]), true
+	}
+	if m := dialErrRE.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Sprintf(dialFailed, " "+m[1], m[2]), true
+	}
+	return "", false
+}
+
+// dialFailed is the message of a failed connection: address, cause.
+const dialFailed = "cannot connect to the server%s (%v); check host, port and protocol, and that the server runs"
+
+// dnsFailed is the message of a failed host lookup: host, cause.
+const dnsFailed = "cannot find the host %s (%s); check host in the configuration"
+
+// dnsErrRE matches a *net.DNSError in an error's text.
+var dnsErrRE = regexp.MustCompile(`lookup ([^ ]+?)(?: on [^ ]+)?: ([^:]+)$`)
+
+// dialErrRE matches a *net.OpError of a dial in an error's text.
+var dialErrRE = regexp.MustCompile(`dial tcp ([^ ]+): (?:connect: )?([^:]+)$`)
 
 // serverReason formats a server's answer: "no such bucket (server: 404
 // bucket_not_exists "The bucket ...", request id 1a2b)".

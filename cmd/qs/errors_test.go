@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"net"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -29,5 +32,43 @@ func TestExitCodes(t *testing.T) {
 	}
 	if exitCode(context.Canceled) != exitInterrupted || exitCode(errors.New("x")) != exitFailure {
 		t.Error("exitCode mapping")
+	}
+}
+
+// TestUnreachableServer: a server that is not there gives one plain
+// sentence naming the address, for bucket and object commands alike.
+func TestUnreachableServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // nothing listens there now
+	t.Setenv("HOME", t.TempDir())
+	for k, v := range map[string]string{envAccessKeyID: "AK", envSecretAccessKey: "SK", envHost: "127.0.0.1",
+		envPort: strconv.Itoa(port), envProtocol: "http", envConfigPath: "", envConnectionString: "", "XDG_CONFIG_HOME": ""} {
+		t.Setenv(k, v)
+	}
+	want := fmt.Sprintf("cannot connect to the server 127.0.0.1:%d (", port)
+	for _, args := range [][]string{{"ls"}, {"cat", "qs://some-bucket/key"}} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), args, strings.NewReader(""), &out, &errb)
+		if code != exitFailure || !strings.Contains(errb.String(), want) || strings.Contains(errb.String(), "qsapi:") {
+			t.Errorf("qs %v: exit %d, stderr %q; want 1 and %q", args, code, errb.String(), want)
+		}
+	}
+}
+
+// TestExplainNetworkText: network failures that reach qs only as text
+// (wrapped with %v by a service) read the same as typed ones.
+func TestExplainNetworkText(t *testing.T) {
+	for in, want := range map[string]string{
+		`unexpected: qsapi: GetObject: Get "http://127.0.0.1:9/b/k": dial tcp 127.0.0.1:9: connect: connection refused`: "cannot connect to the server 127.0.0.1:9 (connection refused)",
+		`unexpected: qsapi: DetectLocation: Head "http://nohost.invalid:1/b": dial tcp: lookup nohost.invalid on 10.0.0.53:53: no such host`: "cannot find the host nohost.invalid (no such host)",
+		`plain failure`: "plain failure",
+	} {
+		if got := explain(errors.New(in)); !strings.HasPrefix(got, want) {
+			t.Errorf("explain(%q) = %q, want it to start with %q", in, got, want)
+		}
 	}
 }
