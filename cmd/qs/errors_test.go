@@ -63,7 +63,7 @@ func TestUnreachableServer(t *testing.T) {
 // (wrapped with %v by a service) read the same as typed ones.
 func TestExplainNetworkText(t *testing.T) {
 	for in, want := range map[string]string{
-		`unexpected: qsapi: GetObject: Get "http://127.0.0.1:9/b/k": dial tcp 127.0.0.1:9: connect: connection refused`: "cannot connect to the server 127.0.0.1:9 (connection refused)",
+		`unexpected: qsapi: GetObject: Get "http://127.0.0.1:9/b/k": dial tcp 127.0.0.1:9: connect: connection refused`:                      "cannot connect to the server 127.0.0.1:9 (connection refused)",
 		`unexpected: qsapi: DetectLocation: Head "http://nohost.invalid:1/b": dial tcp: lookup nohost.invalid on 10.0.0.53:53: no such host`: "cannot find the host nohost.invalid (no such host)",
 		`plain failure`: "plain failure",
 	} {
