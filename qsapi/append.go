@@ -92,7 +92,7 @@ func (c *Client) AppendObject(ctx context.Context, bucket, key string, position 
 	}
 	next, ok := parseInt64(resp.Header.Get("X-Qs-Next-Append-Position"))
 	if !ok {
-		return nil, fmt.Errorf("qsapi: %s: response has no valid X-QS-Next-Append-Position (request id %s)", r.Op, requestID(resp.Header))
+		return nil, fmt.Errorf("%w: %s: X-QS-Next-Append-Position missing or not a number (request id %s)", ErrNoNextAppendPosition, r.Op, requestID(resp.Header))
 	}
 	return &AppendObjectOutput{NextPosition: next, RequestID: requestID(resp.Header)}, nil
 }

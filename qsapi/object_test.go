@@ -300,8 +300,8 @@ func TestAppendObject(t *testing.T) {
 	}
 	// A response without the next position is an error.
 	s2 := newStub(t, status(200))
-	if _, err := s2.client().AppendObject(ctx, "bkt", "log", 0, nil, nil); err == nil {
-		t.Fatal("missing X-QS-Next-Append-Position accepted")
+	if _, err := s2.client().AppendObject(ctx, "bkt", "log", 0, nil, nil); !errors.Is(err, ErrNoNextAppendPosition) {
+		t.Fatalf("missing X-QS-Next-Append-Position: got %v, want ErrNoNextAppendPosition", err)
 	}
 	if _, err := s2.client().AppendObject(ctx, "bkt", "log", -1, nil, nil); !errors.Is(err, ErrInvalidArgument) {
 		t.Fatal(err)

@@ -58,6 +58,11 @@ type Built struct {
 // bucket name, a negative size, a wrong SSE-C key size...). Nothing is sent.
 var ErrInvalidArgument = errors.New("qsapi: invalid argument")
 
+// ErrNoNextAppendPosition is wrapped by AppendObject when a successful answer
+// lacks a valid X-QS-Next-Append-Position header: the append may have been
+// applied, but the caller cannot know the object's new size from the answer.
+var ErrNoNextAppendPosition = errors.New("qsapi: append answer has no next position")
+
 func invalidArg(op, format string, args ...any) error {
 	return fmt.Errorf("qsapi: %s: %w: %s", op, ErrInvalidArgument, fmt.Sprintf(format, args...))
 }
