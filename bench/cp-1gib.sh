@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # bench/cp-1gib.sh: "qs cp" of a 1 GiB file to a local "qs serve" and back
-# (and once more from standard input, where qs must buffer parts), beside curl doing one presigned PUT and one presigned GET of the same file
-# to the same server. Reports wall time, throughput and peak RSS (from
-# /usr/bin/time -v) and checks that qs's peak stays under
-# part size x concurrency plus a small constant.
+# (and once more from standard input, where qs must buffer parts), beside
+# curl doing one presigned PUT and one presigned GET of the same file to the
+# same server. Every download is compared with the source (cmp).
+#
+# Prints one line per transfer: seconds (wall), MiB/s and peak RSS in MiB
+# (from /usr/bin/time -v), then checks that each qs run's peak RSS stays
+# under part size x concurrency plus SLACK_MIB; exits non-zero otherwise.
+# File uploads and downloads read and write parts by offset, so they stay far
+# below the bound; from standard input qs holds up to CONCURRENCY parts.
 #
 # Usage: bench/cp-1gib.sh [SIZE_MIB] (default 1024)
 # Env:   PART_SIZE (default 64MiB), CONCURRENCY (default 4), SLACK_MIB (default 64)
-# Needs: go, curl, /usr/bin/time (Debian/Ubuntu: apt-get install -y curl time).
+# Needs: go, curl, /usr/bin/time (Debian/Ubuntu: apt-get install -y curl time),
+#        about 5 x SIZE_MIB of free space under $TMPDIR (default /tmp).
 set -euo pipefail
 
 size_mib=${1:-1024}
