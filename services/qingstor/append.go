@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
+	"errors"
 
 	"github.com/qsgo/qsgo/pkg/iowrap"
 	"github.com/qsgo/qsgo/qsapi"
@@ -86,15 +86,13 @@ func (s *Storage) writeAppend(ctx context.Context, o *types.Object, r io.Reader,
 
 // appendObject sends one append. An acknowledged append whose answer lacks
 // X-QS-Next-Append-Position is ErrAppendNextPositionEmpty (as in
-// go-service-qingstor). qsapi reports that case with an untyped error, so
-// it is recognised by the header name in its text; a qsapi sentinel would
-// be sturdier (TestAppendWithoutNextPosition fails if the text changes).
+// go-service-qingstor); qsapi reports it as qsapi.ErrNoNextAppendPosition.
 func (s *Storage) appendObject(ctx context.Context, k string, pos int64, body io.Reader, in *qsapi.AppendObjectInput) (*qsapi.AppendObjectOutput, error) {
 	out, err := s.client.AppendObject(ctx, s.name, k, pos, body, in)
 	if err == nil {
 		return out, nil
 	}
-	if _, isServer := qsapi.AsError(err); !isServer && strings.Contains(err.Error(), "X-QS-Next-Append-Position") {
+	if errors.Is(err, qsapi.ErrNoNextAppendPosition) {
 		return nil, fmt.Errorf("%w: %v", ErrAppendNextPositionEmpty, err)
 	}
 	return nil, err
