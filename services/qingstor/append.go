@@ -2,9 +2,9 @@ package qingstor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"errors"
 
 	"github.com/qsgo/qsgo/pkg/iowrap"
 	"github.com/qsgo/qsgo/qsapi"
