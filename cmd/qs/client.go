@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,8 +17,10 @@ import (
 	"github.com/qsgo/qsgo/pairs"
 	"github.com/qsgo/qsgo/pkg/credential"
 	"github.com/qsgo/qsgo/pkg/endpoint"
+	"github.com/qsgo/qsgo/pkg/httpclient"
 	"github.com/qsgo/qsgo/qsapi"
 	"github.com/qsgo/qsgo/services"
+	"github.com/qsgo/qsgo/services/qingstor"
 	"github.com/qsgo/qsgo/types"
 )
 
@@ -34,8 +37,9 @@ type remote struct {
 	typ   string
 	query string
 	// base are the pairs every storage and servicer gets (config case);
-	// storagePairs are added for storages only.
-	base, storagePairs []types.Pair
+	// storagePairs are added for storages only; extra are added to
+	// storages and servicers in both cases (HTTP client, addressing).
+	base, storagePairs, extra []types.Pair
 	// api is nil when the service is not QingStor or lacks an endpoint.
 	api *qsapi.Client
 
@@ -120,6 +124,14 @@ func newRemote(cfg *config, hc *http.Client) (*remote, error) {
 	}
 	r.zone = zone
 	if r.typ == serviceType {
+		// Object and bucket requests alike go through hc (--debug logs
+		// them) and honour enable_virtual_host_style.
+		if hc != nil {
+			r.extra = append(r.extra, qingstor.WithHTTPClient(hc))
+		}
+		if cfg.EnableVirtualHostStyle {
+			r.extra = append(r.extra, qingstor.WithEnableVirtualHostStyle())
+		}
 		opts := qsapi.Options{AccessKeyID: ak, SecretAccessKey: sk, Zone: zone, HTTPClient: hc,
 			VirtualHostStyle: cfg.EnableVirtualHostStyle, DisableURICleaning: disableCleaning, UserAgent: "qs"}
 		if cfg.ConnectionRetries > 0 {
@@ -159,9 +171,9 @@ func (r *remote) storage(bucket string) (types.Storager, error) {
 	if r.base != nil {
 		ps := append([]types.Pair{pairs.WithName(bucket)}, r.base...)
 		ps = append(ps, r.storagePairs...)
-		s, err = services.NewStorager(r.typ, ps...)
+		s, err = services.NewStorager(r.typ, append(ps, r.extra...)...)
 	} else {
-		s, err = services.NewStoragerFromString(r.typ + "://" + bucket + "/?" + r.query)
+		s, err = services.NewStoragerFromString(r.typ+"://"+bucket+"/?"+r.query, r.extra...)
 	}
 	if err != nil {
 		return nil, wrapOp("open bucket", bucket, err)
@@ -177,9 +189,9 @@ func (r *remote) servicer() (types.Servicer, error) {
 		err error
 	)
 	if r.base != nil {
-		s, err = services.NewServicer(r.typ, r.base...)
+		s, err = services.NewServicer(r.typ, append(slices.Clip(r.base), r.extra...)...)
 	} else {
-		s, err = services.NewServicerFromString(r.typ + "://?" + servicerQuery(r.query))
+		s, err = services.NewServicerFromString(r.typ+"://?"+servicerQuery(r.query), r.extra...)
 	}
 	if err != nil {
 		return nil, wrapOp("connect", r.typ, err)
@@ -234,7 +246,9 @@ func (a *app) httpClient() *http.Client {
 	if a.level.Level() > slog.LevelDebug {
 		return nil
 	}
-	return &http.Client{Transport: &debugTransport{next: http.DefaultTransport, log: a.log},
+	// The go-storage client's transport: per-read and per-write deadlines,
+	// as the services use by default.
+	return &http.Client{Transport: &debugTransport{next: httpclient.New(nil).Transport, log: a.log},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 

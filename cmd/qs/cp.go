@@ -272,8 +272,8 @@ func (a *app) runJob(ctx context.Context, rem *remote, op string, j job, x *xfer
 	target := j.src.String() + " -> " + j.dst.String()
 	start := time.Now()
 	err := a.copyOne(ctx, rem, j, x, move)
-	// go-storage services do not expose their HTTP client, so --debug
-	// shows object transfers at this level (bucket calls log requests).
+	// Each request is logged by the debug transport; this line sums up
+	// the transfer.
 	a.log.Debug("transfer", "op", op, "src", j.src.String(), "dst", j.dst.String(), "size", j.size,
 		"duration", time.Since(start).Round(time.Millisecond), "error", err)
 	if err != nil {
