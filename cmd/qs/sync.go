@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -18,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/qsgo/qsgo/qsapi"
 	"github.com/qsgo/qsgo/types"
 )
 
@@ -43,8 +41,9 @@ version; one of them is a local directory, the other a qs://bucket/prefix.
 
 A file is copied when DEST has none of that name, when the sizes differ, or
 when the source is newer (whole seconds); with --checksum, when the MD5
-differs instead of the time (objects uploaded in parts have no MD5 ETag and
-fall back to the time). Downloaded files get the object's time, so running
+differs instead of the time. QingStor gives objects uploaded in parts no MD5
+ETag: sync --checksum uploads set the file's MD5 as their ETag, other such
+objects are compared by time. Downloaded files get the object's time, so running
 sync twice copies nothing the second time. --delete removes what DEST has and
 SOURCE lacks. --include and --exclude take glob patterns (*, ?, [..]) matched
 against the relative path and against the base name; given includes, only
@@ -146,6 +145,15 @@ func (a *app) sync(ctx context.Context, srcArg, dstArg string, f *syncFlags) err
 	if err != nil {
 		return err
 	}
+	if f.checksum && dst.Remote && rem.api != nil {
+		// Uploads in parts get the file's MD5 as their ETag, so that the
+		// next sync --checksum can compare them.
+		api, err := rem.wireFor(ctx, "sync --checksum", dst.Bucket)
+		if err != nil {
+			return err
+		}
+		x.completeMD5 = completeWithETag(api, dst.Bucket)
+	}
 	prefix := dirPrefix(remote.Key)
 	remoteEntries, err := listRemote(ctx, s, prefix)
 	if err != nil {
@@ -232,11 +240,22 @@ func fileMD5(p string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
-	h := md5.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
+	r := readerMD5(context.Background(), f)
+	return r.hex, r.err
+}
+
+// completeWithETag completes multipart uploads to bucket through the wire
+// client, setting the object's ETag (go-storage's CompleteMultipart has no
+// way to). The storage's work dir is "/", so its paths are the keys.
+func completeWithETag(api *qsapi.Client, bucket string) completeFunc {
+	return func(ctx context.Context, key, id string, parts []*types.Part, etag string) error {
+		cp := make([]qsapi.CompletedPart, len(parts))
+		for i, p := range parts {
+			cp[i] = qsapi.CompletedPart{PartNumber: p.Index, ETag: p.ETag}
+		}
+		_, err := api.CompleteMultipartUpload(ctx, bucket, key, id, cp, &qsapi.CompleteMultipartUploadInput{ETag: etag})
+		return err
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // runSync carries out (or, with --dry-run, prints) the plan.

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -37,8 +39,16 @@ type xfer struct {
 	// copyPartSize is the part size of server-side part copies
 	// (defaultCopyPartSize if zero; tests lower it).
 	copyPartSize int64
-	prog         *progress
+	// completeMD5, when set, completes multipart file uploads instead of
+	// the storage, giving the object the file's MD5 as its ETag (QingStor
+	// computes none for multipart objects); sync --checksum sets it.
+	completeMD5 completeFunc
+	prog        *progress
 }
+
+// completeFunc completes the multipart upload id of key from parts with
+// etag (quoted hex MD5) as the object's ETag.
+type completeFunc func(ctx context.Context, key, id string, parts []*types.Part, etag string) error
 
 // check validates the flags that set x.
 func (x *xfer) check() error {
@@ -106,6 +116,14 @@ func uploadSized(ctx context.Context, s types.Storager, key string, ra io.Reader
 	nparts := int((size + ps - 1) / ps)
 	parts := make([]*types.Part, nparts)
 	g, gctx := errgroup.WithContext(ctx)
+	var sum chan md5Result
+	hctx, stopHash := context.WithCancel(ctx)
+	defer stopHash()
+	if x.completeMD5 != nil {
+		// One sequential pass beside the parallel parts.
+		sum = make(chan md5Result, 1)
+		go func() { sum <- readerMD5(hctx, io.NewSectionReader(ra, 0, size)) }()
+	}
 	g.SetLimit(x.concurrency)
 	for i := range nparts {
 		off := int64(i) * ps
@@ -117,13 +135,55 @@ func uploadSized(ctx context.Context, s types.Storager, key string, ra io.Reader
 			return err
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	if err != nil {
+		stopHash()
+	}
+	var etag md5Result
+	if sum != nil {
+		etag = <-sum
+	}
+	if err == nil {
+		err = etag.err
+	}
+	if err != nil {
 		return 0, abortUpload(ctx, s, key, o, err)
 	}
-	if err := mp.CompleteMultipartWithContext(ctx, o, parts); err != nil {
+	if sum != nil {
+		id, _ := o.GetMultipartID()
+		err = x.completeMD5(ctx, key, id, parts, `"`+etag.hex+`"`)
+	} else {
+		err = mp.CompleteMultipartWithContext(ctx, o, parts)
+	}
+	if err != nil {
 		return 0, abortUpload(ctx, s, key, o, err)
 	}
 	return size, nil
+}
+
+// md5Result is the hex MD5 of a body, or why it could not be read.
+type md5Result struct {
+	hex string
+	err error
+}
+
+// readerMD5 hashes r, stopping early when ctx is done.
+func readerMD5(ctx context.Context, r io.Reader) md5Result {
+	h := md5.New()
+	buf := make([]byte, 1<<20)
+	for {
+		if err := ctx.Err(); err != nil {
+			return md5Result{err: err}
+		}
+		n, err := r.Read(buf)
+		h.Write(buf[:n])
+		if err == io.EOF {
+			return md5Result{hex: hex.EncodeToString(h.Sum(nil))}
+		}
+		if err != nil {
+			return md5Result{err: fmt.Errorf("read for MD5: %w", err)}
+		}
+	}
 }
 
 // abortUpload aborts the multipart upload o after cause, even when ctx is

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"strings"
 	"testing"
 
 	"github.com/qsgo/qsgo/qslocal"
@@ -254,4 +256,46 @@ func BenchmarkUpload(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestUploadSetsMD5ETag: with completeMD5 (sync --checksum), a file
+// uploaded in parts gets its MD5 as ETag, which QingStor computes only
+// for single uploads; without it the ETag is not that MD5.
+func TestUploadSetsMD5ETag(t *testing.T) {
+	ts := qslocal.StartTest(t, func(o *qslocal.Options) { o.MinPartSize = testPartSize })
+	ts.CreateBucket("md5-bucket")
+	rem, err := newRemote(&config{AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey, Host: ts.Host,
+		Port: ts.Port, Protocol: "http", Zone: ts.Zone}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := rem.storage("md5-bucket")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := randData(t, 3*testPartSize+5)
+	want := fmt.Sprintf("%x", md5.Sum(data))
+	for _, withMD5 := range []bool{false, true} {
+		x := &xfer{partSize: testPartSize, concurrency: 2}
+		if withMD5 {
+			x.completeMD5 = completeWithETag(rem.api, "md5-bucket")
+		}
+		key := fmt.Sprintf("dir/md5-%v.bin", withMD5)
+		if _, err := uploadSized(context.Background(), s, key, bytes.NewReader(data), int64(len(data)), x, nil); err != nil {
+			t.Fatal(err)
+		}
+		o, err := s.Stat(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		etag, _ := o.GetEtag()
+		if got := strings.Trim(etag, `"`) == want; got != withMD5 {
+			t.Errorf("completeMD5 set: %v; ETag %s, file MD5 %s", withMD5, etag, want)
+		}
+		var back bytes.Buffer
+		if _, err := s.Read(key, &back); err != nil || !bytes.Equal(back.Bytes(), data) {
+			t.Errorf("read back %d bytes, %v", back.Len(), err)
+		}
+	}
+	assertNoUploads(t, s)
 }
