@@ -31,10 +31,7 @@ func (x *xfer) copyPartSizeFor(size int64) int64 {
 	if ps <= 0 {
 		ps = defaultCopyPartSize
 	}
-	if need := (size + maxParts - 1) / maxParts; need > ps {
-		ps = (need + 1<<20 - 1) &^ (1<<20 - 1)
-	}
-	return ps
+	return fitParts(ps, size)
 }
 
 // isTooLarge reports whether err is the server refusing a copy source

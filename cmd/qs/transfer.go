@@ -65,7 +65,12 @@ func (x *xfer) check() error {
 // size, raised (to whole MiB) when the object would need more than 10000
 // parts.
 func (x *xfer) partSizeFor(size int64) int64 {
-	ps := x.partSize
+	return fitParts(x.partSize, size)
+}
+
+// fitParts returns ps, or the smallest whole number of MiB that cuts size
+// bytes into at most 10000 parts when ps would need more.
+func fitParts(ps, size int64) int64 {
 	if size > ps*maxParts {
 		ps = (size + maxParts - 1) / maxParts
 		ps = (ps + 1<<20 - 1) &^ (1<<20 - 1)

@@ -221,6 +221,14 @@ func TestPartSizeFor(t *testing.T) {
 	if (size+got-1)/got > maxParts || got%(1<<20) != 0 {
 		t.Errorf("100 GiB: part %d gives %d parts", got, (size+got-1)/got)
 	}
+	// Server-side part copies: 1 GiB parts unless 10000 would not do.
+	if got := x.copyPartSizeFor(6 << 30); got != 1<<30 {
+		t.Errorf("copy of 6 GiB: part %d, want 1 GiB", got)
+	}
+	huge := int64(20 << 40)
+	if got := x.copyPartSizeFor(huge); (huge+got-1)/got > maxParts || got <= 1<<30 || got%(1<<20) != 0 {
+		t.Errorf("copy of 20 TiB: part %d gives %d parts", got, (huge+got-1)/got)
+	}
 }
 
 // BenchmarkUpload compares qs's parallel multipart upload of a 48 MiB file
