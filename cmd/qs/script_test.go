@@ -31,6 +31,13 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs cmd/qs/testdata/script/*.txtar: each script gets its own
 // qslocal on a loopback port, and QINGSTOR_* variables pointing qs at it.
+//
+// Scripts run in parallel with each other, never with this package's other
+// tests: those are not parallel (several use t.Setenv for HOME and
+// QINGSTOR_*, which forbids t.Parallel), and Go starts the next top-level
+// test only once TestScripts and its parallel subtests have ended. Each
+// "exec qs" is a subprocess with testscript's own environment (HOME=/no-home
+// plus what setupServer sets), so nothing leaks either way.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:   "testdata/script",
