@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -21,4 +22,28 @@ func TestParseSize(t *testing.T) {
 			t.Errorf("humanSize(%d) = %s, want %s", n, got, want)
 		}
 	}
+}
+
+// FuzzCLIParseSize: no input makes parseSize panic or overflow; a size it
+// accepts is not negative, and its human form parses back when exact.
+func FuzzCLIParseSize(f *testing.F) {
+	for _, s := range []string{"64MiB", "1G", "0", "-1", "9223372036854775807T", "4 MiB", "k"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		n, err := parseSize(v)
+		if err != nil {
+			return
+		}
+		if n < 0 {
+			t.Fatalf("parseSize(%q) = %d", v, n)
+		}
+		h := humanSize(n)
+		if strings.Contains(h, ".") {
+			return // rounded: not meant to parse back exactly
+		}
+		if back, err := parseSize(h); err != nil || back != n {
+			t.Fatalf("parseSize(%q) = %d, humanSize %q parses to %d, %v", v, n, h, back, err)
+		}
+	})
 }

@@ -43,3 +43,28 @@ func TestLocationHelpers(t *testing.T) {
 		t.Error("dirPrefix wrong")
 	}
 }
+
+// FuzzCLIParseLocation: no argument makes parseLocation panic; a parsed
+// remote location prints back to a string that parses to the same
+// location, and every error is a bad-location error.
+func FuzzCLIParseLocation(f *testing.F) {
+	for _, s := range []string{"-", "qs://my-bucket/a/b/", "qs://", "s3://x/y", "qs://Bad/", "qs://my-bucket/a//b", "dir/f", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, arg string) {
+		l, err := parseLocation(arg)
+		if err != nil {
+			if !errors.Is(err, errBadURL) {
+				t.Fatalf("parseLocation(%q): %v is not a bad-location error", arg, err)
+			}
+			return
+		}
+		if !l.Remote {
+			return
+		}
+		again, err := parseLocation(l.String())
+		if err != nil || again != l {
+			t.Fatalf("parseLocation(%q) = %+v, printed %q, parsed again %+v, %v", arg, l, l.String(), again, err)
+		}
+	})
+}
