@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strings"
 
-	_ "github.com/qsgo/qsgo/services/memory" // registers "memory"; services/qingstor registers "qingstor"
 	"github.com/qsgo/qsgo/pairs"
 	"github.com/qsgo/qsgo/services"
+	_ "github.com/qsgo/qsgo/services/memory" // registers "memory"; services/qingstor registers "qingstor"
 	"github.com/qsgo/qsgo/types"
 )
 
