@@ -52,6 +52,10 @@ A newline is printed after the format; \n and \t are understood.`,
 			}
 			if format == "" {
 				format = "URL:           %n\nSize:          %s (%S)\nContent-Type:  %t\nETag:          %e\nLast-Modified: %m\nMode:          %M\nStorage-Class: %c\nEncryption:    %x"
+				if objectEncryption(o) == "" {
+					// An empty value reads like a missing answer; say it plainly.
+					format = strings.Replace(format, "%x", "none", 1)
+				}
 			}
 			out, err := formatObject(format, l, o)
 			if err != nil {
