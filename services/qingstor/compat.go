@@ -18,6 +18,12 @@ const (
 	StorageClassStandardIA = qsapi.StorageClassStandardIA
 )
 
+// SseCustomerAlgorithmAes256 is the one SSE-C algorithm QingStor accepts, the
+// value for WithEncryptionCustomerAlgorithm and
+// WithCopySourceEncryptionCustomerAlgorithm (go-service-qingstor v3 exported
+// it under this name, untyped).
+const SseCustomerAlgorithmAes256 = qsapi.SSECAlgorithm
+
 var (
 	// ErrEncryptionCustomerKeyInvalid is returned, before any request is
 	// sent, when an SSE-C pair is unusable: an algorithm other than AES256,

@@ -106,11 +106,15 @@ var (
 	// Untyped in v3.3.0: usable as a string constant.
 	_ string = StorageClassStandard
 	_ string = StorageClassStandardIA
+	_ string = SseCustomerAlgorithmAes256
 )
 
 func TestCompatNames(t *testing.T) {
 	if StorageClassStandard != "STANDARD" || StorageClassStandardIA != "STANDARD_IA" {
 		t.Fatalf("storage classes %q %q", StorageClassStandard, StorageClassStandardIA)
+	}
+	if SseCustomerAlgorithmAes256 != "AES256" {
+		t.Fatalf("SseCustomerAlgorithmAes256 = %q, want AES256", SseCustomerAlgorithmAes256)
 	}
 	for name, want := range map[string]bool{
 		"bucket-name": true, "abc123": true, "a-b-c-d": true,
