@@ -604,12 +604,15 @@ func (s *svcGen) genNewParser(n *namespaceDef, kind nsKind) {
 		M := op.method()
 		g.p("result.%s.%s = append(result.%s.%s, x.%s...)", kind.Defaults, M, kind.Defaults, M, M)
 	}
+	// enable_<feature> is a presence flag, as in go-storage v4's generated
+	// services: the pair turns its feature on whatever its value, so pairs
+	// built from configuration strings ({"enable_virtual_dir", "true"}) work
+	// as they did there.
 	for _, f := range n.Features {
 		g.p("case %q:", "enable_"+f.Name)
-		g.p("x, ok := v.Value.(bool)")
-		g.p("if !ok { return %s, pairTypeMismatch(%q, v, \"bool\") }", zr, kind.newOp)
+		g.p("// A presence flag: the value is not read (go-storage v4).")
 		g.p("result.Has%s = true", kind.Features)
-		g.p("result.%s.%s = x", kind.Features, pascal(f.Name))
+		g.p("result.%s.%s = true", kind.Features, pascal(f.Name))
 	}
 	defNames, defOps := n.defaultables(kind, s.table)
 	for _, name := range defNames {

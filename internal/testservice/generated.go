@@ -665,26 +665,17 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			result.DefaultStoragePairs.Copy = append(result.DefaultStoragePairs.Copy, x.Copy...)
 			result.DefaultStoragePairs.Reach = append(result.DefaultStoragePairs.Reach, x.Reach...)
 		case "enable_loose_pair":
-			x, ok := v.Value.(bool)
-			if !ok {
-				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "bool")
-			}
+			// A presence flag: the value is not read (go-storage v4).
 			result.HasStorageFeatures = true
-			result.StorageFeatures.LoosePair = x
+			result.StorageFeatures.LoosePair = true
 		case "enable_virtual_dir":
-			x, ok := v.Value.(bool)
-			if !ok {
-				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "bool")
-			}
+			// A presence flag: the value is not read (go-storage v4).
 			result.HasStorageFeatures = true
-			result.StorageFeatures.VirtualDir = x
+			result.StorageFeatures.VirtualDir = true
 		case "enable_virtual_link":
-			x, ok := v.Value.(bool)
-			if !ok {
-				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "bool")
-			}
+			// A presence flag: the value is not read (go-storage v4).
 			result.HasStorageFeatures = true
-			result.StorageFeatures.VirtualLink = x
+			result.StorageFeatures.VirtualLink = true
 		case "default_content_type":
 			x, ok := v.Value.(string)
 			if !ok {

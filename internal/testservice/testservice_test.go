@@ -300,3 +300,36 @@ func TestList(t *testing.T) {
 		t.Fatalf("got %v", got)
 	}
 }
+
+// TestFeatureFlagsArePresenceFlags: an enable_<feature> pair turns its
+// feature on whatever value it carries, as go-storage v4's generated
+// services read it, so programs that build every pair from configuration
+// strings ({"enable_virtual_dir", "true"}) keep working. Other pairs still
+// need their declared type.
+func TestFeatureFlagsArePresenceFlags(t *testing.T) {
+	for _, v := range []any{true, "true", "", 1, nil} {
+		st, err := NewStorager(ps.WithName("flags"), types.Pair{Key: "enable_virtual_dir", Value: v},
+			types.Pair{Key: "enable_virtual_link", Value: v})
+		if err != nil {
+			t.Fatalf("enable_* with value %#v: %v", v, err)
+		}
+		f := st.(*Storage).features
+		if !f.VirtualDir || !f.VirtualLink || f.LoosePair {
+			t.Fatalf("enable_* with value %#v: features %+v", v, f)
+		}
+	}
+	// A flag adds to storage_features, whichever comes first.
+	st, err := NewStorager(ps.WithName("flags"), types.Pair{Key: "enable_loose_pair", Value: "yes"},
+		WithStorageFeatures(StorageFeatures{VirtualDir: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := st.(*Storage).features; !f.VirtualDir || !f.LoosePair || f.VirtualLink {
+		t.Fatalf("flag and storage_features: %+v", f)
+	}
+	// A typed pair of the wrong type is still refused.
+	_, err = NewStorager(ps.WithName("flags"), types.Pair{Key: "disable_uri_cleaning", Value: "true"})
+	if !errors.Is(err, ps.ErrPairTypeMismatch) {
+		t.Fatalf("disable_uri_cleaning as a string: %v", err)
+	}
+}

@@ -559,12 +559,9 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			result.DefaultStoragePairs.ListMultipart = append(result.DefaultStoragePairs.ListMultipart, x.ListMultipart...)
 			result.DefaultStoragePairs.WriteMultipart = append(result.DefaultStoragePairs.WriteMultipart, x.WriteMultipart...)
 		case "enable_loose_pair":
-			x, ok := v.Value.(bool)
-			if !ok {
-				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "bool")
-			}
+			// A presence flag: the value is not read (go-storage v4).
 			result.HasStorageFeatures = true
-			result.StorageFeatures.LoosePair = x
+			result.StorageFeatures.LoosePair = true
 		case "default_content_type":
 			x, ok := v.Value.(string)
 			if !ok {

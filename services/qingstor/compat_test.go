@@ -214,3 +214,41 @@ func TestAppendWithoutNextPosition(t *testing.T) {
 		t.Fatalf("CreateAppend without a next position: %v", err)
 	}
 }
+
+// TestCompatStringPairs: a program that builds every pair from
+// configuration strings (types.Pair{Key: k, Value: "..."}) opens a working
+// storage, its enable_* flags included, as it did with go-service-qingstor
+// v3, whose generated parser treats enable_<feature> as a presence flag.
+func TestCompatStringPairs(t *testing.T) {
+	srv := localServer(t)
+	conf := map[string]string{
+		"credential":          "hmac:" + srv.AccessKeyID + ":" + srv.SecretAccessKey,
+		"endpoint":            "http:" + srv.Host + ":" + itoa(srv.Port),
+		"name":                testBucket,
+		"work_dir":            uniqueDir("/strpairs/"),
+		"enable_virtual_dir":  "true",
+		"enable_virtual_link": "true",
+	}
+	var pairs []types.Pair
+	for k, v := range conf {
+		pairs = append(pairs, types.Pair{Key: k, Value: v})
+	}
+	st, err := NewStorager(pairs...)
+	if err != nil {
+		t.Fatalf("NewStorager from string pairs: %v", err)
+	}
+	if _, err := st.Write("target", strings.NewReader("x"), 1); err != nil {
+		t.Fatal(err)
+	}
+	o, err := st.(types.Linker).CreateLink("link", "target")
+	if err != nil || !o.Mode.IsLink() {
+		t.Fatalf("CreateLink with enable_virtual_link=\"true\": %v, %v", o, err)
+	}
+	if _, err := st.(types.Direr).CreateDir("dir"); err != nil {
+		t.Fatal(err)
+	}
+	// virtual_dir on: a file beside the directory marker of the same name.
+	if err := st.(types.Copier).Copy("target", "dir"); err != nil {
+		t.Fatalf("Copy onto a directory name with enable_virtual_dir=\"true\": %v", err)
+	}
+}

@@ -359,12 +359,9 @@ func parsePairServiceNew(opts []Pair) (pairServiceNew, error) {
 			result.DefaultServicePairs.Get = append(result.DefaultServicePairs.Get, x.Get...)
 			result.DefaultServicePairs.List = append(result.DefaultServicePairs.List, x.List...)
 		case "enable_virtual_host_style":
-			x, ok := v.Value.(bool)
-			if !ok {
-				return pairServiceNew{}, pairTypeMismatch("new_servicer", v, "bool")
-			}
+			// A presence flag: the value is not read (go-storage v4).
 			result.HasServiceFeatures = true
-			result.ServiceFeatures.VirtualHostStyle = x
+			result.ServiceFeatures.VirtualHostStyle = true
 		}
 	}
 	var missing []string
@@ -907,33 +904,21 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			result.DefaultStoragePairs.QuerySignHTTPListMultipart = append(result.DefaultStoragePairs.QuerySignHTTPListMultipart, x.QuerySignHTTPListMultipart...)
 			result.DefaultStoragePairs.QuerySignHTTPWriteMultipart = append(result.DefaultStoragePairs.QuerySignHTTPWriteMultipart, x.QuerySignHTTPWriteMultipart...)
 		case "enable_loose_pair":
-			x, ok := v.Value.(bool)
-			if !ok {
-				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "bool")
-			}
+			// A presence flag: the value is not read (go-storage v4).
 			result.HasStorageFeatures = true
-			result.StorageFeatures.LoosePair = x
+			result.StorageFeatures.LoosePair = true
 		case "enable_virtual_dir":
-			x, ok := v.Value.(bool)
-			if !ok {
-				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "bool")
-			}
+			// A presence flag: the value is not read (go-storage v4).
 			result.HasStorageFeatures = true
-			result.StorageFeatures.VirtualDir = x
+			result.StorageFeatures.VirtualDir = true
 		case "enable_virtual_link":
-			x, ok := v.Value.(bool)
-			if !ok {
-				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "bool")
-			}
+			// A presence flag: the value is not read (go-storage v4).
 			result.HasStorageFeatures = true
-			result.StorageFeatures.VirtualLink = x
+			result.StorageFeatures.VirtualLink = true
 		case "enable_virtual_host_style":
-			x, ok := v.Value.(bool)
-			if !ok {
-				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "bool")
-			}
+			// A presence flag: the value is not read (go-storage v4).
 			result.HasStorageFeatures = true
-			result.StorageFeatures.VirtualHostStyle = x
+			result.StorageFeatures.VirtualHostStyle = true
 		case "default_content_type":
 			x, ok := v.Value.(string)
 			if !ok {
