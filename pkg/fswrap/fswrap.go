@@ -4,6 +4,7 @@
 package fswrap
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -23,9 +24,21 @@ import (
 // (slash-separated, unrooted, "." is the work dir; backslashes are refused). A name is a directory when
 // the storage says so or when objects exist below it (object stores have no
 // real directories). Opened files implement io.Seeker and fs.ReadDirFile.
+// The FS also implements fs.StatFS, fs.ReadFileFS, fs.ReadDirFS, fs.GlobFS
+// and fs.SubFS, as go-storage v4's Fs did, so code that type-asserts them
+// keeps working.
 func Fs(s types.Storager) fs.FS {
 	return &fileSystem{s: s}
 }
+
+// The optional io/fs interfaces go-storage v4's Fs value implemented.
+var (
+	_ fs.StatFS     = (*fileSystem)(nil)
+	_ fs.ReadFileFS = (*fileSystem)(nil)
+	_ fs.ReadDirFS  = (*fileSystem)(nil)
+	_ fs.GlobFS     = (*fileSystem)(nil)
+	_ fs.SubFS      = (*fileSystem)(nil)
+)
 
 // HttpFs returns an http.FileSystem over the work dir of s (http.FS of Fs(s)).
 func HttpFs(s types.Storager) http.FileSystem {
@@ -63,6 +76,80 @@ func (f *fileSystem) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
 	return &dir{fsys: f, name: name, entries: entries, listed: true}, nil
+}
+
+// Stat returns the FileInfo of name, a file or a directory.
+func (f *fileSystem) Stat(name string) (fs.FileInfo, error) {
+	fl, err := f.Open(name)
+	if err != nil {
+		return nil, renameOp(err, "stat")
+	}
+	defer fl.Close()
+	return fl.Stat()
+}
+
+// ReadFile returns the whole content of the file name (the one fs call that
+// holds an object in memory, as its contract demands).
+func (f *fileSystem) ReadFile(name string) ([]byte, error) {
+	fl, err := f.Open(name)
+	if err != nil {
+		return nil, renameOp(err, "readfile")
+	}
+	defer fl.Close()
+	file, ok := fl.(*file)
+	if !ok {
+		return nil, &fs.PathError{Op: "readfile", Path: name, Err: errors.New("is a directory")}
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(min(file.info.size, 64<<20)))
+	if _, err := f.s.Read(name, &buf); err != nil {
+		return nil, &fs.PathError{Op: "readfile", Path: name, Err: err}
+	}
+	return buf.Bytes(), nil
+}
+
+// ReadDir returns the entries of the directory name, sorted by name.
+func (f *fileSystem) ReadDir(name string) ([]fs.DirEntry, error) {
+	fl, err := f.Open(name)
+	if err != nil {
+		return nil, renameOp(err, "readdir")
+	}
+	defer fl.Close()
+	d, ok := fl.(*dir)
+	if !ok {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: errors.New("not a directory")}
+	}
+	return d.ReadDir(-1)
+}
+
+// Glob returns the names matching pattern, with io/fs's Glob semantics
+// (path.Match per segment, walking only the directories the pattern needs).
+func (f *fileSystem) Glob(pattern string) ([]string, error) {
+	// The wrapper hides this method so that fs.Glob walks with ReadDir
+	// instead of calling back here.
+	return fs.Glob(struct{ fs.ReadDirFS }{f}, pattern)
+}
+
+// Sub returns the FS rooted at the directory dir of this one.
+func (f *fileSystem) Sub(dir string) (fs.FS, error) {
+	// The wrapper hides this method so that fs.Sub builds its own view
+	// instead of calling back here; the view still uses the methods above.
+	type withoutSub interface {
+		fs.StatFS
+		fs.ReadFileFS
+		fs.ReadDirFS
+		fs.GlobFS
+	}
+	return fs.Sub(struct{ withoutSub }{f}, dir)
+}
+
+// renameOp gives an error of Open the operation name of the caller.
+func renameOp(err error, op string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fs.PathError{Op: op, Path: pe.Path, Err: pe.Err}
+	}
+	return err
 }
 
 // list returns the sorted entries directly under the directory name. It uses

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -111,5 +112,93 @@ func TestHttpFs(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(body), `href="x"`) {
 		t.Fatalf("listing %q", body)
+	}
+}
+
+// TestOptionalInterfaces: code written for go-storage v4 type-asserts the
+// value of Fs to fs.StatFS, fs.ReadFileFS, fs.ReadDirFS, fs.GlobFS and
+// fs.SubFS; each must be there and agree with Open (fstest.TestFS in
+// TestFSConformance cross-checks them too).
+func TestOptionalInterfaces(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	fsys := Fs(newStore(t, "fswrap-optional", map[string]string{
+		"top.txt": "top", "d/one.txt": "one", "d/two.log": "two", "d/e/three.txt": "three",
+	}))
+
+	st, ok := fsys.(fs.StatFS)
+	if !ok {
+		t.Fatal("not an fs.StatFS")
+	}
+	if fi, err := st.Stat("d/one.txt"); err != nil || fi.Name() != "one.txt" || fi.Size() != 3 || fi.IsDir() {
+		t.Fatalf("Stat file = %v, %v", fi, err)
+	}
+	if fi, err := st.Stat("d/e"); err != nil || !fi.IsDir() {
+		t.Fatalf("Stat implied dir = %v, %v", fi, err)
+	}
+	var pe *fs.PathError
+	if _, err := st.Stat("nope"); !errors.Is(err, fs.ErrNotExist) || !errors.As(err, &pe) || pe.Op != "stat" {
+		t.Fatalf("Stat missing = %v", err)
+	}
+
+	rf, ok := fsys.(fs.ReadFileFS)
+	if !ok {
+		t.Fatal("not an fs.ReadFileFS")
+	}
+	if b, err := rf.ReadFile("d/e/three.txt"); err != nil || string(b) != "three" {
+		t.Fatalf("ReadFile = %q, %v", b, err)
+	}
+	if _, err := rf.ReadFile("d"); err == nil {
+		t.Fatal("ReadFile of a directory succeeded")
+	}
+	if _, err := rf.ReadFile("../x"); !errors.Is(err, fs.ErrInvalid) {
+		t.Fatalf("ReadFile of an invalid name = %v", err)
+	}
+
+	rd, ok := fsys.(fs.ReadDirFS)
+	if !ok {
+		t.Fatal("not an fs.ReadDirFS")
+	}
+	entries, err := rd.ReadDir("d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name()+map[bool]string{true: "/"}[e.IsDir()])
+	}
+	if strings.Join(names, " ") != "e/ one.txt two.log" {
+		t.Fatalf("ReadDir(d) = %v", names)
+	}
+	if _, err := rd.ReadDir("top.txt"); err == nil {
+		t.Fatal("ReadDir of a file succeeded")
+	}
+
+	g, ok := fsys.(fs.GlobFS)
+	if !ok {
+		t.Fatal("not an fs.GlobFS")
+	}
+	if m, err := g.Glob("d/*.txt"); err != nil || strings.Join(m, " ") != "d/one.txt" {
+		t.Fatalf("Glob(d/*.txt) = %v, %v", m, err)
+	}
+	if m, err := g.Glob("*/*/*"); err != nil || strings.Join(m, " ") != "d/e/three.txt" {
+		t.Fatalf("Glob(*/*/*) = %v, %v", m, err)
+	}
+	if _, err := g.Glob("[x"); !errors.Is(err, path.ErrBadPattern) {
+		t.Fatalf("Glob of a bad pattern = %v", err)
+	}
+
+	sf, ok := fsys.(fs.SubFS)
+	if !ok {
+		t.Fatal("not an fs.SubFS")
+	}
+	sub, err := sf.Sub("d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := fs.ReadFile(sub, "e/three.txt"); err != nil || string(b) != "three" {
+		t.Fatalf("Sub(d) ReadFile = %q, %v", b, err)
+	}
+	if err := fstest.TestFS(sub, "one.txt", "two.log", "e/three.txt"); err != nil {
+		t.Fatal(err)
 	}
 }
