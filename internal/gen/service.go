@@ -324,7 +324,7 @@ func genService(d *serviceDef, pkg string) ([]byte, error) {
 	g.p("import (")
 	src := body.buf.String()
 	used := qualifiers(src)
-	std := []string{"context", "errors", "fmt", "io", "net/http", "strings", "time"}
+	std := []string{"context", "errors", "fmt", "io", "net/http", "strconv", "strings", "time"}
 	for _, imp := range std {
 		if used[imp[strings.LastIndex(imp, "/")+1:]] {
 			g.p("%q", imp)
@@ -410,6 +410,20 @@ func (s *svcGen) genCommon() {
 // value itself is not kept: it may be a secret.
 func pairTypeMismatch(op string, p Pair, typ string) error {
 	return &ps.Error{Op: op, Err: ps.ErrPairTypeMismatch, Key: p.Key, Type: typ, Value: fmt.Sprintf("of type %T", p.Value)}
+}
+
+// featureFlag reads the value of an enable_<feature> pair: a bool, or a
+// string strconv.ParseBool understands ("true", "1", "false", ...).
+func featureFlag(op string, p Pair) (bool, error) {
+	switch v := p.Value.(type) {
+	case bool:
+		return v, nil
+	case string:
+		if on, err := strconv.ParseBool(v); err == nil {
+			return on, nil
+		}
+	}
+	return false, pairTypeMismatch(op, p, "bool")
 }
 `)
 }
@@ -604,15 +618,17 @@ func (s *svcGen) genNewParser(n *namespaceDef, kind nsKind) {
 		M := op.method()
 		g.p("result.%s.%s = append(result.%s.%s, x.%s...)", kind.Defaults, M, kind.Defaults, M, M)
 	}
-	// enable_<feature> is a presence flag, as in go-storage v4's generated
-	// services: the pair turns its feature on whatever its value, so pairs
-	// built from configuration strings ({"enable_virtual_dir", "true"}) work
-	// as they did there.
+	// enable_<feature> takes a bool or a string that strconv.ParseBool reads,
+	// so pairs built from configuration strings ({"enable_virtual_dir",
+	// "true"}) work as they did with go-storage v4's generated services. A
+	// false value leaves the feature as it is (go-storage v4 turned it on
+	// whatever the value, so "enable_virtual_dir=false" enabled it).
 	for _, f := range n.Features {
 		g.p("case %q:", "enable_"+f.Name)
-		g.p("// A presence flag: the value is not read (go-storage v4).")
+		g.p("on, err := featureFlag(%q, v)", kind.newOp)
+		g.p("if err != nil { return %s, err }", zr)
 		g.p("result.Has%s = true", kind.Features)
-		g.p("result.%s.%s = true", kind.Features, pascal(f.Name))
+		g.p("result.%s.%s = result.%s.%s || on", kind.Features, pascal(f.Name), kind.Features, pascal(f.Name))
 	}
 	defNames, defOps := n.defaultables(kind, s.table)
 	for _, name := range defNames {

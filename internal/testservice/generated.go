@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -155,6 +156,20 @@ func init() {
 // value itself is not kept: it may be a secret.
 func pairTypeMismatch(op string, p Pair, typ string) error {
 	return &ps.Error{Op: op, Err: ps.ErrPairTypeMismatch, Key: p.Key, Type: typ, Value: fmt.Sprintf("of type %T", p.Value)}
+}
+
+// featureFlag reads the value of an enable_<feature> pair: a bool, or a
+// string strconv.ParseBool understands ("true", "1", "false", ...).
+func featureFlag(op string, p Pair) (bool, error) {
+	switch v := p.Value.(type) {
+	case bool:
+		return v, nil
+	case string:
+		if on, err := strconv.ParseBool(v); err == nil {
+			return on, nil
+		}
+	}
+	return false, pairTypeMismatch(op, p, "bool")
 }
 
 // ServiceFeatures are the features of the service; turn them on with the enable_<feature> pairs.
@@ -665,17 +680,26 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			result.DefaultStoragePairs.Copy = append(result.DefaultStoragePairs.Copy, x.Copy...)
 			result.DefaultStoragePairs.Reach = append(result.DefaultStoragePairs.Reach, x.Reach...)
 		case "enable_loose_pair":
-			// A presence flag: the value is not read (go-storage v4).
+			on, err := featureFlag("new_storager", v)
+			if err != nil {
+				return pairStorageNew{}, err
+			}
 			result.HasStorageFeatures = true
-			result.StorageFeatures.LoosePair = true
+			result.StorageFeatures.LoosePair = result.StorageFeatures.LoosePair || on
 		case "enable_virtual_dir":
-			// A presence flag: the value is not read (go-storage v4).
+			on, err := featureFlag("new_storager", v)
+			if err != nil {
+				return pairStorageNew{}, err
+			}
 			result.HasStorageFeatures = true
-			result.StorageFeatures.VirtualDir = true
+			result.StorageFeatures.VirtualDir = result.StorageFeatures.VirtualDir || on
 		case "enable_virtual_link":
-			// A presence flag: the value is not read (go-storage v4).
+			on, err := featureFlag("new_storager", v)
+			if err != nil {
+				return pairStorageNew{}, err
+			}
 			result.HasStorageFeatures = true
-			result.StorageFeatures.VirtualLink = true
+			result.StorageFeatures.VirtualLink = result.StorageFeatures.VirtualLink || on
 		case "default_content_type":
 			x, ok := v.Value.(string)
 			if !ok {

@@ -301,25 +301,35 @@ func TestList(t *testing.T) {
 	}
 }
 
-// TestFeatureFlagsArePresenceFlags: an enable_<feature> pair turns its
-// feature on whatever value it carries, as go-storage v4's generated
-// services read it, so programs that build every pair from configuration
-// strings ({"enable_virtual_dir", "true"}) keep working. Other pairs still
-// need their declared type.
-func TestFeatureFlagsArePresenceFlags(t *testing.T) {
-	for _, v := range []any{true, "true", "", 1, nil} {
-		st, err := NewStorager(ps.WithName("flags"), types.Pair{Key: "enable_virtual_dir", Value: v},
-			types.Pair{Key: "enable_virtual_link", Value: v})
+// TestFeatureFlagValues: an enable_<feature> pair takes a bool or a string
+// strconv.ParseBool reads, so programs that build every pair from
+// configuration strings ({"enable_virtual_dir", "true"}) keep working as
+// with go-storage v4's generated services; unlike there, a false value does
+// not turn the feature on, and a value that is no boolean is refused.
+func TestFeatureFlagValues(t *testing.T) {
+	for _, tc := range []struct {
+		v  any
+		on bool
+	}{{true, true}, {"true", true}, {"1", true}, {false, false}, {"false", false}, {"0", false}} {
+		st, err := NewStorager(ps.WithName("flags"), types.Pair{Key: "enable_virtual_dir", Value: tc.v},
+			types.Pair{Key: "enable_virtual_link", Value: tc.v})
 		if err != nil {
-			t.Fatalf("enable_* with value %#v: %v", v, err)
+			t.Fatalf("enable_* with value %#v: %v", tc.v, err)
 		}
 		f := st.(*Storage).features
-		if !f.VirtualDir || !f.VirtualLink || f.LoosePair {
-			t.Fatalf("enable_* with value %#v: features %+v", v, f)
+		if f.VirtualDir != tc.on || f.VirtualLink != tc.on || f.LoosePair {
+			t.Fatalf("enable_* with value %#v: features %+v, want on=%v", tc.v, f, tc.on)
 		}
 	}
-	// A flag adds to storage_features, whichever comes first.
-	st, err := NewStorager(ps.WithName("flags"), types.Pair{Key: "enable_loose_pair", Value: "yes"},
+	for _, v := range []any{"", "yes", 1, nil} {
+		_, err := NewStorager(ps.WithName("flags"), types.Pair{Key: "enable_virtual_dir", Value: v})
+		if !errors.Is(err, ps.ErrPairTypeMismatch) {
+			t.Fatalf("enable_virtual_dir with value %#v: got %v, want ErrPairTypeMismatch", v, err)
+		}
+	}
+	// A flag adds to storage_features, whichever comes first; false takes nothing away.
+	st, err := NewStorager(ps.WithName("flags"), types.Pair{Key: "enable_loose_pair", Value: "true"},
+		types.Pair{Key: "enable_virtual_dir", Value: "false"},
 		WithStorageFeatures(StorageFeatures{VirtualDir: true}))
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	ps "github.com/qsgo/qsgo/pairs"
@@ -95,6 +96,20 @@ func init() {
 // value itself is not kept: it may be a secret.
 func pairTypeMismatch(op string, p Pair, typ string) error {
 	return &ps.Error{Op: op, Err: ps.ErrPairTypeMismatch, Key: p.Key, Type: typ, Value: fmt.Sprintf("of type %T", p.Value)}
+}
+
+// featureFlag reads the value of an enable_<feature> pair: a bool, or a
+// string strconv.ParseBool understands ("true", "1", "false", ...).
+func featureFlag(op string, p Pair) (bool, error) {
+	switch v := p.Value.(type) {
+	case bool:
+		return v, nil
+	case string:
+		if on, err := strconv.ParseBool(v); err == nil {
+			return on, nil
+		}
+	}
+	return false, pairTypeMismatch(op, p, "bool")
 }
 
 // ServiceFeatures are the features of the service; turn them on with the enable_<feature> pairs.
@@ -559,9 +574,12 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			result.DefaultStoragePairs.ListMultipart = append(result.DefaultStoragePairs.ListMultipart, x.ListMultipart...)
 			result.DefaultStoragePairs.WriteMultipart = append(result.DefaultStoragePairs.WriteMultipart, x.WriteMultipart...)
 		case "enable_loose_pair":
-			// A presence flag: the value is not read (go-storage v4).
+			on, err := featureFlag("new_storager", v)
+			if err != nil {
+				return pairStorageNew{}, err
+			}
 			result.HasStorageFeatures = true
-			result.StorageFeatures.LoosePair = true
+			result.StorageFeatures.LoosePair = result.StorageFeatures.LoosePair || on
 		case "default_content_type":
 			x, ok := v.Value.(string)
 			if !ok {

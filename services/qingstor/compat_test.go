@@ -217,8 +217,8 @@ func TestAppendWithoutNextPosition(t *testing.T) {
 
 // TestCompatStringPairs: a program that builds every pair from
 // configuration strings (types.Pair{Key: k, Value: "..."}) opens a working
-// storage, its enable_* flags included, as it did with go-service-qingstor
-// v3, whose generated parser treats enable_<feature> as a presence flag.
+// storage, its enable_* flags included ("true"), as it did with
+// go-service-qingstor v3.
 func TestCompatStringPairs(t *testing.T) {
 	srv := localServer(t)
 	conf := map[string]string{

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -230,6 +231,20 @@ func pairTypeMismatch(op string, p Pair, typ string) error {
 	return &ps.Error{Op: op, Err: ps.ErrPairTypeMismatch, Key: p.Key, Type: typ, Value: fmt.Sprintf("of type %T", p.Value)}
 }
 
+// featureFlag reads the value of an enable_<feature> pair: a bool, or a
+// string strconv.ParseBool understands ("true", "1", "false", ...).
+func featureFlag(op string, p Pair) (bool, error) {
+	switch v := p.Value.(type) {
+	case bool:
+		return v, nil
+	case string:
+		if on, err := strconv.ParseBool(v); err == nil {
+			return on, nil
+		}
+	}
+	return false, pairTypeMismatch(op, p, "bool")
+}
+
 // ServiceFeatures are the features of the service; turn them on with the enable_<feature> pairs.
 type ServiceFeatures struct {
 	// VirtualHostStyle makes bucket and object requests address the bucket as <bucket>.<zone>.<host> instead of <zone>.<host>/<bucket> (ignored for IP and localhost endpoints, which always use path style).
@@ -359,9 +374,12 @@ func parsePairServiceNew(opts []Pair) (pairServiceNew, error) {
 			result.DefaultServicePairs.Get = append(result.DefaultServicePairs.Get, x.Get...)
 			result.DefaultServicePairs.List = append(result.DefaultServicePairs.List, x.List...)
 		case "enable_virtual_host_style":
-			// A presence flag: the value is not read (go-storage v4).
+			on, err := featureFlag("new_servicer", v)
+			if err != nil {
+				return pairServiceNew{}, err
+			}
 			result.HasServiceFeatures = true
-			result.ServiceFeatures.VirtualHostStyle = true
+			result.ServiceFeatures.VirtualHostStyle = result.ServiceFeatures.VirtualHostStyle || on
 		}
 	}
 	var missing []string
@@ -904,21 +922,33 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			result.DefaultStoragePairs.QuerySignHTTPListMultipart = append(result.DefaultStoragePairs.QuerySignHTTPListMultipart, x.QuerySignHTTPListMultipart...)
 			result.DefaultStoragePairs.QuerySignHTTPWriteMultipart = append(result.DefaultStoragePairs.QuerySignHTTPWriteMultipart, x.QuerySignHTTPWriteMultipart...)
 		case "enable_loose_pair":
-			// A presence flag: the value is not read (go-storage v4).
+			on, err := featureFlag("new_storager", v)
+			if err != nil {
+				return pairStorageNew{}, err
+			}
 			result.HasStorageFeatures = true
-			result.StorageFeatures.LoosePair = true
+			result.StorageFeatures.LoosePair = result.StorageFeatures.LoosePair || on
 		case "enable_virtual_dir":
-			// A presence flag: the value is not read (go-storage v4).
+			on, err := featureFlag("new_storager", v)
+			if err != nil {
+				return pairStorageNew{}, err
+			}
 			result.HasStorageFeatures = true
-			result.StorageFeatures.VirtualDir = true
+			result.StorageFeatures.VirtualDir = result.StorageFeatures.VirtualDir || on
 		case "enable_virtual_link":
-			// A presence flag: the value is not read (go-storage v4).
+			on, err := featureFlag("new_storager", v)
+			if err != nil {
+				return pairStorageNew{}, err
+			}
 			result.HasStorageFeatures = true
-			result.StorageFeatures.VirtualLink = true
+			result.StorageFeatures.VirtualLink = result.StorageFeatures.VirtualLink || on
 		case "enable_virtual_host_style":
-			// A presence flag: the value is not read (go-storage v4).
+			on, err := featureFlag("new_storager", v)
+			if err != nil {
+				return pairStorageNew{}, err
+			}
 			result.HasStorageFeatures = true
-			result.StorageFeatures.VirtualHostStyle = true
+			result.StorageFeatures.VirtualHostStyle = result.StorageFeatures.VirtualHostStyle || on
 		case "default_content_type":
 			x, ok := v.Value.(string)
 			if !ok {
