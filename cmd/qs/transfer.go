@@ -262,10 +262,6 @@ func streamParts(ctx context.Context, s types.Storager, mp types.Multiparter, ke
 	g, gctx := errgroup.WithContext(ctx)
 	var total int64
 	for i := 0; ; i++ {
-		if i >= maxParts {
-			g.Wait()
-			return 0, abortUpload(ctx, s, key, o, fmt.Errorf("the stream needs more than %d parts; raise --part-size", maxParts))
-		}
 		var buf []byte
 		select {
 		case buf = <-pool:
@@ -288,6 +284,12 @@ func streamParts(ctx context.Context, s types.Storager, mp types.Multiparter, ke
 			if n == 0 && i > 0 {
 				break
 			}
+		}
+		// Checked once the stream has shown it has more: a stream that
+		// fills the last allowed part exactly fits.
+		if i >= maxParts {
+			g.Wait()
+			return 0, abortUpload(ctx, s, key, o, fmt.Errorf("the stream needs more than %d parts; raise --part-size", maxParts))
 		}
 		total += int64(n)
 		mu.Lock()

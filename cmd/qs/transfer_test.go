@@ -16,6 +16,7 @@ import (
 
 	"github.com/qsgo/qsgo/qslocal"
 	"github.com/qsgo/qsgo/services"
+	"github.com/qsgo/qsgo/services/memory"
 	"github.com/qsgo/qsgo/types"
 )
 
@@ -306,4 +307,44 @@ func TestUploadSetsMD5ETag(t *testing.T) {
 		}
 	}
 	assertNoUploads(t, s)
+}
+
+// TestStreamOfExactlyMaxParts checks that a stream filling the last
+// allowed part exactly is uploaded, not refused as needing one part more.
+func TestStreamOfExactlyMaxParts(t *testing.T) {
+	_, s, err := memory.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := randData(t, maxParts)
+	x := &xfer{partSize: 1, concurrency: 8}
+	n, err := uploadStream(context.Background(), s, "full.bin", bytes.NewReader(data), x, "stdin")
+	if err != nil {
+		t.Fatalf("upload of %d one-byte parts: %v", maxParts, err)
+	}
+	if n != maxParts {
+		t.Fatalf("uploaded %d bytes, want %d", n, maxParts)
+	}
+	var got bytes.Buffer
+	if _, err := s.Read("full.bin", &got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), data) {
+		t.Fatal("object differs from the stream")
+	}
+}
+
+// TestStreamBeyondMaxParts checks that a stream needing one part more than
+// allowed is refused and its upload aborted.
+func TestStreamBeyondMaxParts(t *testing.T) {
+	_, s, err := memory.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := &xfer{partSize: 1, concurrency: 8}
+	_, err = uploadStream(context.Background(), s, "over.bin", bytes.NewReader(randData(t, maxParts+1)), x, "stdin")
+	if err == nil || !strings.Contains(err.Error(), "raise --part-size") {
+		t.Fatalf("upload of %d one-byte parts: error %v, want one naming --part-size", maxParts+1, err)
+	}
+	assertNoUpload(t, s, "over.bin")
 }
