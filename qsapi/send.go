@@ -105,18 +105,29 @@ func (c *Client) sendNoBody(ctx context.Context, cl call) (*http.Response, error
 		return resp, nil
 	}
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	if len(data) > 0 {
-		var eb errorBody
-		if json.Unmarshal(data, &eb) == nil && eb.Code != "" {
-			rid := requestID(resp.Header)
-			if rid == "" {
-				rid = eb.RequestID
-			}
-			return nil, &Error{Op: cl.req.Op, Resource: cl.req.resource(), StatusCode: resp.StatusCode,
-				Code: eb.Code, Message: eb.Message, RequestID: rid, HelpURL: eb.URL}
-		}
+	if e := errorInSuccess(cl.req, resp, data); e != nil {
+		return nil, e
 	}
 	return resp, nil
+}
+
+// errorInSuccess returns the *Error for a QingStor error object ("code" set)
+// in data, the body of the success response resp to r; nil when data is
+// anything else.
+func errorInSuccess(r *Request, resp *http.Response, data []byte) *Error {
+	if len(data) == 0 {
+		return nil
+	}
+	var eb errorBody
+	if json.Unmarshal(data, &eb) != nil || eb.Code == "" {
+		return nil
+	}
+	rid := requestID(resp.Header)
+	if rid == "" {
+		rid = eb.RequestID
+	}
+	return &Error{Op: r.Op, Resource: r.resource(), StatusCode: resp.StatusCode,
+		Code: eb.Code, Message: eb.Message, RequestID: rid, HelpURL: eb.URL}
 }
 
 // maxJSONBody bounds a JSON response body (listings of 1000 entries are far
@@ -147,13 +158,8 @@ func (c *Client) sendJSON(ctx context.Context, cl call, out any) (*http.Response
 	if len(data) > maxJSONBody {
 		return nil, fmt.Errorf("qsapi: %s: %w", op, errTooLarge)
 	}
-	var eb errorBody
-	if json.Unmarshal(data, &eb) == nil && eb.Code != "" {
-		rid := requestID(resp.Header)
-		if rid == "" {
-			rid = eb.RequestID
-		}
-		return nil, &Error{Op: op, Resource: cl.req.resource(), StatusCode: resp.StatusCode, Code: eb.Code, Message: eb.Message, RequestID: rid, HelpURL: eb.URL}
+	if e := errorInSuccess(cl.req, resp, data); e != nil {
+		return nil, e
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return nil, fmt.Errorf("qsapi: %s: decode response (request id %s): %w", op, requestID(resp.Header), err)
