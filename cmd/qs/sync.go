@@ -272,8 +272,9 @@ func (a *app) runSync(ctx context.Context, s types.Storager, p *syncPlan, src, d
 		verb = "download"
 	}
 	var (
-		mu   sync.Mutex
-		errs []error
+		mu     sync.Mutex
+		errs   []error
+		copied int
 	)
 	fail := func(err error) {
 		mu.Lock()
@@ -305,6 +306,9 @@ func (a *app) runSync(ctx context.Context, s types.Storager, p *syncPlan, src, d
 				fail(wrapOp("sync: "+verb, e.rel, err))
 				return nil
 			}
+			mu.Lock()
+			copied++
+			mu.Unlock()
 			a.say(false, "%s %s", verb, e.rel)
 			return nil
 		})
@@ -332,10 +336,6 @@ func (a *app) runSync(ctx context.Context, s types.Storager, p *syncPlan, src, d
 			deleted++
 			a.say(false, "delete %s", e.rel)
 		}
-	}
-	copied := len(p.copy) - len(errs)
-	if f.dryRun {
-		copied = 0
 	}
 	a.say(false, "sync: %d copied, %d deleted, %d unchanged", copied, deleted, p.unchanged)
 	if len(errs) > 0 {

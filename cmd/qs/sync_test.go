@@ -1,8 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/qsgo/qsgo/services/memory"
+	"github.com/qsgo/qsgo/types"
 )
 
 func TestFilter(t *testing.T) {
@@ -40,5 +49,45 @@ func TestEntriesDiffer(t *testing.T) {
 		if err != nil || got != c.out {
 			t.Errorf("%s: %v, %v; want %v", c.name, got, err, c.out)
 		}
+	}
+}
+
+// failingDelete is a storage whose deletes fail.
+type failingDelete struct{ types.Storager }
+
+func (failingDelete) DeleteWithContext(context.Context, string, ...types.Pair) error {
+	return errors.New("delete refused")
+}
+
+// TestSyncCountsCopiesApartFromFailedDeletes checks that the summary line
+// counts a file as copied when it was, even when a --delete fails.
+func TestSyncCountsCopiesApartFromFailedDeletes(t *testing.T) {
+	_, mem, err := memory.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mem.Write("p/old.txt", strings.NewReader("old"), 3); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "new.txt"), []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	a := &app{stdout: &out}
+	src := location{Path: dir}
+	dst := location{Remote: true, Bucket: "b", Key: "p/"}
+	localPath := func(rel string) string { return filepath.Join(dir, filepath.FromSlash(rel)) }
+	p := &syncPlan{copy: []entry{{rel: "new.txt", size: 3}}, del: []entry{{rel: "old.txt", size: 3}}}
+	x := &xfer{partSize: defaultPartSize, concurrency: 2}
+	err = a.runSync(context.Background(), failingDelete{mem}, p, src, dst, "p/", localPath, x, &syncFlags{delete: true})
+	if err == nil || !strings.Contains(err.Error(), "delete refused") {
+		t.Fatalf("sync error %v, want the refused delete", err)
+	}
+	if !strings.Contains(out.String(), "sync: 1 copied, 0 deleted, 0 unchanged") {
+		t.Fatalf("summary:\n%s\nwant 1 copied, 0 deleted", out.String())
+	}
+	if _, err := mem.Stat("p/new.txt"); err != nil {
+		t.Fatalf("new.txt was not uploaded: %v", err)
 	}
 }
