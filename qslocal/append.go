@@ -89,9 +89,7 @@ func (s *Server) appendObject(q *request) *apiError {
 			nu = &c
 			nu.Segments = append([]store.Segment(nil), cur.Segments...)
 		}
-		if up.res.n > 0 {
-			nu.Segments = append(nu.Segments, store.Segment{Blob: up.id, Size: up.res.n})
-		}
+		nu.Segments = append(nu.Segments, up.segments(nil)...)
 		nu.Size = pos + up.res.n
 		nu.MD5State = state
 		nu.ETag = quoteETag(sumOf(whole))
@@ -99,10 +97,8 @@ func (s *Server) appendObject(q *request) *apiError {
 		result = nu
 		return nu, nil
 	})
-	if err != nil || up.res.n == 0 {
-		s.st.DiscardBlob(up.id)
-	}
 	if err != nil {
+		s.st.DiscardBlob(up.id)
 		return s.storeErr(q, err)
 	}
 	wh := q.w.Header()

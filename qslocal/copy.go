@@ -93,20 +93,15 @@ func (s *Server) copyObject(q *request) *apiError {
 	if e != nil {
 		return e
 	}
-	seg.Blob, seg.Size = up.id, up.res.n
 	now := s.now().UTC()
 	obj := &store.Object{Key: q.key, Size: src.Size, ETag: quoteETag(up.res.md5[:]), Created: now, Modified: now,
-		ContentType: src.ContentType, StorageClass: src.StorageClass, Meta: src.Meta, Headers: src.Headers}
+		ContentType: src.ContentType, StorageClass: src.StorageClass, Meta: src.Meta, Headers: src.Headers,
+		Segments: up.segments(seg.IV)}
 	if directive == "REPLACE" {
 		obj.ContentType, obj.Meta, obj.Headers = oh.contentType, oh.meta, oh.std
 	}
 	if h.Get("X-Qs-Storage-Class") != "" {
 		obj.StorageClass = oh.storageClass
-	}
-	if seg.Size > 0 {
-		obj.Segments = []store.Segment{seg}
-	} else {
-		s.st.DiscardBlob(up.id)
 	}
 	if dstKey != nil {
 		obj.SSE = dstKey.record()
@@ -203,12 +198,8 @@ func (s *Server) fetchObject(q *request) *apiError {
 	}
 	now := s.now().UTC()
 	obj := &store.Object{Key: q.key, Size: up.res.n, ETag: quoteETag(up.res.md5[:]), Created: now, Modified: now,
-		ContentType: oh.contentType, StorageClass: oh.storageClass, Meta: oh.meta, Headers: oh.std}
-	if up.res.n > 0 {
-		obj.Segments = []store.Segment{{Blob: up.id, Size: up.res.n}}
-	} else {
-		s.st.DiscardBlob(up.id)
-	}
+		ContentType: oh.contentType, StorageClass: oh.storageClass, Meta: oh.meta, Headers: oh.std,
+		Segments: up.segments(nil)}
 	err = s.st.UpdateObject(q.bucket, q.key, func(old *store.Object) (*store.Object, error) {
 		if !since.IsZero() && old != nil && old.Modified.Truncate(time.Second).After(since) {
 			return nil, errf(http.StatusPreconditionFailed, "precondition_failed", "The target changed after X-QS-Fetch-If-Unmodified-Since.")

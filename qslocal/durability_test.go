@@ -198,3 +198,29 @@ func TestNoBlobLeaks(t *testing.T) {
 		t.Fatalf("%d blob files, want 3", n)
 	}
 }
+
+// TestEmptyBodiesStoreNoBlob checks that empty bodies (PUT, copy, an upload
+// part, an append) commit no blob file: size-0 objects and parts reference
+// none, and read back empty.
+func TestEmptyBodiesStoreNoBlob(t *testing.T) {
+	ts := StartTest(t, func(o *Options) { o.MinPartSize = 1 })
+	ts.CreateBucket("bkt-test")
+	c := newTC(t, ts)
+	c.put("bkt-test", "empty", nil).want(t, 201, "")
+	c.put("bkt-test", "copied", nil, withHeader("X-QS-Copy-Source", "/bkt-test/empty")).want(t, 201, "")
+	c.call("POST", "/bkt-test/app", "append&position=0", []byte{}).want(t, 200, "")
+	id := initiate(t, c, "mp")
+	uploadPart(t, c, "mp", id, 0, nil)
+	if n := countFiles(ts.Server.opts.DataDir, "blobs"); n != 0 {
+		t.Fatalf("%d blob files for empty bodies, want 0", n)
+	}
+	c.call("POST", "/bkt-test/mp", "upload_id="+id, []byte(`{"object_parts":[{"part_number":0}]}`)).want(t, 201, "")
+	for _, k := range []string{"empty", "copied", "app", "mp"} {
+		if got := c.call("GET", "/bkt-test/"+k, "", nil).want(t, 200, ""); len(got.body) != 0 {
+			t.Fatalf("%s: %d bytes, want 0", k, len(got.body))
+		}
+	}
+	if n := countFiles(ts.Server.opts.DataDir, "tmp") + countFiles(ts.Server.opts.DataDir, "blobs"); n != 0 {
+		t.Fatalf("%d files left", n)
+	}
+}

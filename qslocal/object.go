@@ -78,17 +78,11 @@ func (s *Server) putObject(q *request) *apiError {
 	obj := &store.Object{Key: q.key, ContentType: oh.contentType, StorageClass: oh.storageClass,
 		Meta: oh.meta, Headers: oh.std}
 	seg := store.Segment{}
-	var enc = ctrStreamFor(sse, &seg)
-	up, e := s.receiveBlob(q, bodyReader(q, maxSinglePut), q.r.ContentLength, wantMD5, enc)
+	up, e := s.receiveBlob(q, bodyReader(q, maxSinglePut), q.r.ContentLength, wantMD5, ctrStreamFor(sse, &seg))
 	if e != nil {
 		return e
 	}
-	seg.Blob, seg.Size = up.id, up.res.n
-	if up.res.n > 0 {
-		obj.Segments = []store.Segment{seg}
-	} else {
-		s.st.DiscardBlob(up.id)
-	}
+	obj.Segments = up.segments(seg.IV)
 	if sse != nil {
 		obj.SSE = sse.record()
 	}

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+
+	"github.com/qsgo/qsgo/qslocal/store"
 )
 
 // Receive pipeline: the request goroutine reads the body into fixed
@@ -144,14 +146,24 @@ func requireLength(q *request) *apiError {
 
 // bodyUpload is a body being received into a new blob.
 type bodyUpload struct {
-	id  string // committed blob id
+	id  string // committed blob id; "" for an empty body, which stores no blob
 	res received
+}
+
+// segments returns the object segments holding the body: none for an empty
+// body, else one with the given IV (nil when not encrypted).
+func (u *bodyUpload) segments(iv []byte) []store.Segment {
+	if u.id == "" {
+		return nil
+	}
+	return []store.Segment{{Blob: u.id, Size: u.res.n, IV: iv}}
 }
 
 // receiveBlob streams q's body (limited to maxSize) into a new blob and
 // commits it only when the whole declared body arrived and matches
-// Content-MD5; otherwise nothing stays behind. The caller must reference or
-// discard the returned blob.
+// Content-MD5; otherwise nothing stays behind. An empty body commits no blob
+// (id ""): objects and parts of size 0 reference none. The caller must
+// reference or discard the returned blob (discarding "" is a no-op).
 func (s *Server) receiveBlob(q *request, body io.Reader, wantLen int64, wantMD5 []byte, enc cipher.Stream, extra ...hash.Hash) (*bodyUpload, *apiError) {
 	bw, err := s.st.NewBlob()
 	if err != nil {
@@ -176,6 +188,10 @@ func (s *Server) receiveBlob(q *request, body io.Reader, wantLen int64, wantMD5 
 	if wantMD5 != nil && string(wantMD5) != string(res.md5[:]) {
 		bw.Abort()
 		return nil, errf(http.StatusBadRequest, "bad_digest", "The Content-MD5 you specified did not match what we received.")
+	}
+	if res.n == 0 {
+		bw.Abort()
+		return &bodyUpload{res: res}, nil
 	}
 	id, err := bw.Commit()
 	if err != nil {

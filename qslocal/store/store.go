@@ -183,13 +183,15 @@ func (s *Store) sweep() error {
 func (s *Store) NewBlob() (BlobWriter, error) { return s.blobs.create() }
 
 // DiscardBlob removes a committed blob that no metadata references (for
-// example when the metadata commit that was to reference it failed).
+// example when the metadata commit that was to reference it failed); ""
+// (no blob, as for an empty body) is a no-op.
 func (s *Store) DiscardBlob(id string) { s.removeBlobs([]string{id}) }
 
 // OpenBlob opens a blob; callers hold a pin (see PinObject) while reading.
 func (s *Store) OpenBlob(id string) (BlobReader, error) { return s.blobs.open(id) }
 
-// removeBlobs deletes blobs, deferring those a reader has pinned.
+// removeBlobs deletes blobs, deferring those a reader has pinned. The empty
+// id (an empty part or body, which has no blob) is skipped.
 func (s *Store) removeBlobs(ids []string) {
 	if len(ids) == 0 {
 		return
@@ -199,6 +201,9 @@ func (s *Store) removeBlobs(ids []string) {
 	s.pinMu.Lock()
 	defer s.pinMu.Unlock()
 	for _, id := range ids {
+		if id == "" {
+			continue
+		}
 		if s.pins[id] > 0 {
 			s.doomed[id] = true
 			continue
