@@ -3,8 +3,6 @@ package qslocal
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/hex"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -245,7 +243,5 @@ func TestConcurrentPutsSameKey(t *testing.T) {
 		if !found {
 			t.Fatal("final object is none of the bodies written")
 		}
-		_ = hex.EncodeToString
-		_ = http.StatusOK
 	})
 }
