@@ -62,15 +62,26 @@ func dirPrefix(key string) string {
 // prefix listing), with rel the key without the prefix. Directory markers
 // (keys ending in '/') are skipped.
 func walkRemote(ctx context.Context, s types.Storager, prefix string, fn func(entry) error) error {
+	return walkPrefix(ctx, s, prefix, func(o *types.Object) error {
+		if strings.HasSuffix(o.Path, "/") {
+			return nil
+		}
+		return fn(objectEntry(o, strings.TrimPrefix(o.Path, prefix)))
+	})
+}
+
+// walkPrefix calls fn with every object of a flat listing of prefix whose
+// key starts with it, directory markers included.
+func walkPrefix(ctx context.Context, s types.Storager, prefix string, fn func(*types.Object) error) error {
 	it, err := s.ListWithContext(ctx, prefix, pairs.WithListMode(types.ListModePrefix))
 	if err != nil {
 		return err
 	}
 	return each(it.Next, func(o *types.Object) error {
-		if strings.HasSuffix(o.Path, "/") || !strings.HasPrefix(o.Path, prefix) {
+		if !strings.HasPrefix(o.Path, prefix) {
 			return nil
 		}
-		return fn(objectEntry(o, strings.TrimPrefix(o.Path, prefix)))
+		return fn(o)
 	})
 }
 
@@ -115,14 +126,8 @@ func listRemote(ctx context.Context, s types.Storager, prefix string) ([]entry, 
 // walkRemoteAll calls fn with the key of every object under prefix,
 // directory markers included.
 func walkRemoteAll(ctx context.Context, s types.Storager, prefix string, fn func(key string)) error {
-	it, err := s.ListWithContext(ctx, prefix, pairs.WithListMode(types.ListModePrefix))
-	if err != nil {
-		return err
-	}
-	return each(it.Next, func(o *types.Object) error {
-		if strings.HasPrefix(o.Path, prefix) {
-			fn(o.Path)
-		}
+	return walkPrefix(ctx, s, prefix, func(o *types.Object) error {
+		fn(o.Path)
 		return nil
 	})
 }
