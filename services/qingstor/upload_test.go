@@ -381,10 +381,15 @@ func (s *sinkServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		for {
 			n, err := r.Body.Read(buf)
 			h.Write(buf[:n])
-			got := s.received.Add(int64(n))
+			s.received.Add(int64(n))
 			if pr := s.reader.Load(); pr != nil {
-				if held := pr.read.Load() - got; held > s.maxHeld.Load() {
-					s.maxHeld.Store(held) // one part at a time per request; races only lower the max
+				// Load read before received: bytes other requests receive
+				// in between can only lower the measure, never raise it
+				// (with received loaded first, a part read meanwhile
+				// counted as held).
+				read := pr.read.Load()
+				if held := read - s.received.Load(); held > s.maxHeld.Load() {
+					s.maxHeld.Store(held) // races between requests only lower the max
 				}
 			}
 			if err != nil {
