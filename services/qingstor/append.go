@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/qsgo/qsgo/pkg/iowrap"
 	"github.com/qsgo/qsgo/qsapi"
 	"github.com/qsgo/qsgo/types"
 )
@@ -68,14 +67,7 @@ func (s *Storage) writeAppend(ctx context.Context, o *types.Object, r io.Reader,
 			pos = m.NextAppendPosition
 		}
 	}
-	var body io.Reader
-	if size > 0 {
-		body = limitBody(r, size) // rewindable for retries when r is a Seeker
-		if opt.HasIoCallback {
-			body = iowrap.CallbackReader(body, opt.IoCallback)
-		}
-	}
-	out, err := s.appendObject(ctx, k, pos, body, &qsapi.AppendObjectInput{ContentLength: size, ContentMD5: sum})
+	out, err := s.appendObject(ctx, k, pos, requestBody(r, size, opt.IoCallback), &qsapi.AppendObjectInput{ContentLength: size, ContentMD5: sum})
 	if err != nil {
 		return 0, err
 	}

@@ -280,15 +280,7 @@ func (s *Storage) write(ctx context.Context, path string, r io.Reader, size int6
 		return s.writeLarge(ctx, k, r, size, largeWrite{contentType: opt.ContentType, storageClass: opt.StorageClass,
 			sseKey: key, callback: opt.IoCallback, wantMD5: sum})
 	}
-	var body io.Reader
-	if size > 0 {
-		body = limitBody(r, size)
-		if opt.HasIoCallback {
-			// Not seekable: a retry would show the callback bytes twice.
-			body = iowrap.CallbackReader(body, opt.IoCallback)
-		}
-	}
-	_, err = s.client.PutObject(ctx, s.name, k, body, &qsapi.PutObjectInput{
+	_, err = s.client.PutObject(ctx, s.name, k, requestBody(r, size, opt.IoCallback), &qsapi.PutObjectInput{
 		ContentLength: size,
 		ContentMD5:    sum,
 		ContentType:   opt.ContentType,
@@ -299,6 +291,20 @@ func (s *Storage) write(ctx context.Context, path string, r io.Reader, size int6
 		return 0, err
 	}
 	return size, nil
+}
+
+// requestBody returns the body of a single request carrying size bytes of
+// r: nil for none, else limitBody(r, size), passed through cb when cb is set
+// (the result is then not seekable: a retry would show cb the bytes twice).
+func requestBody(r io.Reader, size int64, cb func([]byte)) io.Reader {
+	if size == 0 {
+		return nil
+	}
+	body := limitBody(r, size)
+	if cb != nil {
+		body = iowrap.CallbackReader(body, cb)
+	}
+	return body
 }
 
 // limitBody returns the first size bytes of r. When r is an io.ReadSeeker
