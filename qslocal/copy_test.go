@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -108,4 +110,30 @@ func TestFetch(t *testing.T) {
 		past := time.Now().Add(-time.Hour).UTC().Format(timeFormat)
 		c.call("PUT", "/bkt-test/fetched", "", nil, withHeader("X-QS-Fetch-Source", src.URL+"/file"), withHeader("X-QS-Fetch-If-Unmodified-Since", past)).want(t, 412, "precondition_failed")
 	})
+}
+
+// TestCopyFromDamagedSourceIsInternal checks that a copy whose stored
+// source is shorter than its metadata (a damaged data directory) is a
+// server fault (500 internal_error), not the client's incomplete_body, and
+// stores nothing.
+func TestCopyFromDamagedSourceIsInternal(t *testing.T) {
+	ts := StartTest(t)
+	ts.CreateBucket("bkt-test")
+	c := newTC(t, ts)
+	c.put("bkt-test", "src", randBytes(1000)).want(t, 201, "")
+	var blobs []string
+	filepath.Walk(filepath.Join(ts.Server.opts.DataDir, "blobs"), func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			blobs = append(blobs, p)
+		}
+		return nil
+	})
+	if len(blobs) != 1 {
+		t.Fatalf("%d blob files, want 1", len(blobs))
+	}
+	if err := os.Truncate(blobs[0], 500); err != nil {
+		t.Fatal(err)
+	}
+	c.call("PUT", "/bkt-test/dst", "", nil, withHeader("X-QS-Copy-Source", "/bkt-test/src")).want(t, 500, "internal_error")
+	c.call("HEAD", "/bkt-test/dst", "", nil).want(t, 404, "")
 }

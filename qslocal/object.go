@@ -4,6 +4,7 @@ import (
 	"crypto/cipher"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -326,6 +327,15 @@ func setObjectHeaders(wh http.Header, o *store.Object) {
 
 var errClientGone = errors.New("qslocal: client went away")
 
+// errShortMeta and errShortBlob report a damaged store: segments that add
+// up to less than the object size, or a blob that ends before its segment
+// size. They are deliberately not io.ErrUnexpectedEOF: readers of an
+// objectReader (copy, part copy) would take that for the end of the source
+// and blame the client with incomplete_body.
+var errShortMeta = errors.New("qslocal: object metadata shorter than its size")
+
+var errShortBlob = errors.New("qslocal: stored blob is shorter than its metadata says")
+
 // objectReader streams bytes [off, off+remain) of an object across its
 // segments, decrypting with key when the object is encrypted.
 type objectReader struct {
@@ -349,7 +359,7 @@ func (r *objectReader) open() error {
 		pos -= r.o.Segments[r.seg].Size
 	}
 	if r.seg >= len(r.o.Segments) {
-		return errors.New("qslocal: object metadata shorter than its size")
+		return errShortMeta
 	}
 	return r.openSeg(pos)
 }
@@ -388,7 +398,7 @@ func (r *objectReader) WriteTo(w io.Writer) (int64, error) {
 		total += m
 		r.remain -= m
 		if err == nil && m < n {
-			err = io.ErrUnexpectedEOF
+			err = errShortBlob
 		}
 		if err != nil {
 			return total, err
@@ -398,7 +408,7 @@ func (r *objectReader) WriteTo(w io.Writer) (int64, error) {
 		if r.remain > 0 {
 			r.seg++
 			if r.seg >= len(r.o.Segments) {
-				return total, errors.New("qslocal: object metadata shorter than its size")
+				return total, errShortMeta
 			}
 			if err := r.openSeg(0); err != nil {
 				return total, err
@@ -421,15 +431,18 @@ func (r *objectReader) Read(p []byte) (int, error) {
 	}
 	r.curOff += int64(m)
 	r.remain -= int64(m)
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return m, errShortBlob
+	}
 	if err != nil {
-		return m, io.ErrUnexpectedEOF
+		return m, fmt.Errorf("qslocal: read blob: %w", err)
 	}
 	if r.curOff == seg.Size && r.remain > 0 {
 		r.cur.Close()
 		r.cur = nil
 		r.seg++
 		if r.seg >= len(r.o.Segments) {
-			return m, io.ErrUnexpectedEOF
+			return m, errShortMeta
 		}
 		if err := r.openSeg(0); err != nil {
 			return m, err
