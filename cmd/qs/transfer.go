@@ -207,30 +207,30 @@ func abortUpload(ctx context.Context, s types.Storager, key string, o *types.Obj
 // first: a short stream is written in one request; a longer one goes
 // multipart, holding at most concurrency part buffers.
 func uploadStream(ctx context.Context, s types.Storager, key string, r io.Reader, x *xfer, name string) (int64, error) {
-	ps := x.partSize
 	b := x.prog.file(name, -1)
+	n, err := uploadStreamBar(ctx, s, key, r, x, b)
+	b.done(err)
+	return n, err
+}
+
+// uploadStreamBar does the work of uploadStream, counting bytes on b.
+func uploadStreamBar(ctx context.Context, s types.Storager, key string, r io.Reader, x *xfer, b *bar) (int64, error) {
+	ps := x.partSize
 	first := make([]byte, ps)
 	n, err := io.ReadFull(r, first)
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		b.add(0)
-		w, err := s.WriteWithContext(ctx, key, &countingReader{r: bytes.NewReader(first[:n]), bar: b}, int64(n))
-		b.done(err)
-		return w, err
+		return s.WriteWithContext(ctx, key, &countingReader{r: bytes.NewReader(first[:n]), bar: b}, int64(n))
 	}
 	if err != nil {
-		b.done(err)
 		return 0, err
 	}
 	// A stream of exactly one part is still one plain write.
 	var peek [1]byte
 	pn, perr := io.ReadFull(r, peek[:])
 	if pn == 0 && perr == io.EOF {
-		w, err := s.WriteWithContext(ctx, key, &countingReader{r: bytes.NewReader(first), bar: b}, int64(len(first)))
-		b.done(err)
-		return w, err
+		return s.WriteWithContext(ctx, key, &countingReader{r: bytes.NewReader(first), bar: b}, int64(len(first)))
 	}
 	if perr != nil {
-		b.done(perr)
 		return 0, perr
 	}
 	r = io.MultiReader(bytes.NewReader(peek[:]), r)
@@ -238,9 +238,7 @@ func uploadStream(ctx context.Context, s types.Storager, key string, r io.Reader
 	if !ok {
 		return 0, fmt.Errorf("the service cannot take a stream longer than %d bytes (no multipart upload)", ps)
 	}
-	total, err := streamParts(ctx, s, mp, key, first, r, x, b)
-	b.done(err)
-	return total, err
+	return streamParts(ctx, s, mp, key, first, r, x, b)
 }
 
 // streamParts uploads first and then r, part by part, with a pool of

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/qsgo/qsgo/qslocal"
 	"github.com/qsgo/qsgo/services"
@@ -347,4 +348,29 @@ func TestStreamBeyondMaxParts(t *testing.T) {
 		t.Fatalf("upload of %d one-byte parts: error %v, want one naming --part-size", maxParts+1, err)
 	}
 	assertNoUpload(t, s, "over.bin")
+}
+
+// plainStorage hides every capability of a storage but types.Storager.
+type plainStorage struct{ types.Storager }
+
+// TestStreamWithoutMultipartFinishesBar checks that a stream refused for
+// want of multipart uploads still finishes its progress bar, so that the
+// progress display's wait returns.
+func TestStreamWithoutMultipartFinishesBar(t *testing.T) {
+	_, mem, err := memory.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := &xfer{partSize: 4, concurrency: 1, prog: newProgress(context.Background(), io.Discard, true)}
+	_, err = uploadStream(context.Background(), plainStorage{mem}, "s.bin", strings.NewReader("longer than a part"), x, "stdin")
+	if err == nil || !strings.Contains(err.Error(), "no multipart upload") {
+		t.Fatalf("upload error %v, want the service's lack of multipart", err)
+	}
+	waited := make(chan struct{})
+	go func() { x.prog.wait(); close(waited) }()
+	select {
+	case <-waited:
+	case <-time.After(30 * time.Second):
+		t.Fatal("progress wait did not return: the stream's bar was left unfinished")
+	}
 }
