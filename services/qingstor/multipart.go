@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/qsgo/qsgo/pkg/iowrap"
 	"github.com/qsgo/qsgo/qsapi"
 	"github.com/qsgo/qsgo/services"
 	"github.com/qsgo/qsgo/types"
@@ -84,14 +83,7 @@ func (s *Storage) writeMultipart(ctx context.Context, o *types.Object, r io.Read
 	if err != nil {
 		return 0, nil, err
 	}
-	var body io.Reader
-	if size > 0 {
-		body = limitBody(r, size) // rewindable for retries when r is a Seeker
-		if opt.HasIoCallback {
-			body = iowrap.CallbackReader(body, opt.IoCallback)
-		}
-	}
-	out, err := s.client.UploadPart(ctx, s.name, k, id, index, body, &qsapi.UploadPartInput{ContentLength: size, ContentMD5: sum, SSECKey: key})
+	out, err := s.client.UploadPart(ctx, s.name, k, id, index, requestBody(r, size, opt.IoCallback), &qsapi.UploadPartInput{ContentLength: size, ContentMD5: sum, SSECKey: key})
 	if err != nil {
 		return 0, nil, err
 	}

@@ -191,7 +191,7 @@ func (s *Storage) read(ctx context.Context, path string, w io.Writer, opt pairSt
 	if opt.HasSize {
 		body = io.LimitReader(body, opt.Size)
 	}
-	if opt.HasIoCallback {
+	if opt.IoCallback != nil {
 		body = iowrap.CallbackReader(body, opt.IoCallback)
 	}
 	var h hash.Hash
