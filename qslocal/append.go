@@ -40,15 +40,9 @@ func (s *Server) appendObject(q *request) *apiError {
 	if e != nil {
 		return e
 	}
-	wantMD5, e := parseContentMD5(h.Get("Content-Md5"))
+	wantMD5, e := checkUploadBody(q, "One append is at most 5 GiB.")
 	if e != nil {
 		return e
-	}
-	if e := requireLength(q); e != nil {
-		return e
-	}
-	if q.r.ContentLength > maxSinglePut {
-		return errf(http.StatusBadRequest, "entity_too_large", "One append is at most 5 GiB.")
 	}
 	// Check the position before receiving the body, and pick up the MD5
 	// state to continue; the transaction below re-checks both.

@@ -91,15 +91,9 @@ func (s *Server) uploadPart(q *request) *apiError {
 }
 
 func (s *Server) receivePart(q *request, sse *sseKey) (*store.Part, *apiError) {
-	wantMD5, e := parseContentMD5(q.r.Header.Get("Content-Md5"))
+	wantMD5, e := checkUploadBody(q, "A part is at most 5 GiB.")
 	if e != nil {
 		return nil, e
-	}
-	if e := requireLength(q); e != nil {
-		return nil, e
-	}
-	if q.r.ContentLength > maxSinglePut {
-		return nil, errf(http.StatusBadRequest, "entity_too_large", "A part is at most 5 GiB.")
 	}
 	seg := store.Segment{}
 	up, e := s.receiveBlob(q, bodyReader(q, maxSinglePut), q.r.ContentLength, wantMD5, ctrStreamFor(sse, &seg))

@@ -63,15 +63,9 @@ func (s *Server) putObject(q *request) *apiError {
 	if e != nil {
 		return e
 	}
-	wantMD5, e := parseContentMD5(h.Get("Content-Md5"))
+	wantMD5, e := checkUploadBody(q, "A single PUT is at most 5 GiB; use multipart upload.")
 	if e != nil {
 		return e
-	}
-	if e := requireLength(q); e != nil {
-		return e
-	}
-	if q.r.ContentLength > maxSinglePut {
-		return errf(http.StatusBadRequest, "entity_too_large", "A single PUT is at most 5 GiB; use multipart upload.")
 	}
 	if _, err := s.st.GetBucket(q.bucket); err != nil {
 		return s.storeErr(q, err)

@@ -132,16 +132,27 @@ func parseContentMD5(v string) ([]byte, *apiError) {
 	return nil, errf(http.StatusBadRequest, "invalid_argument", "Content-MD5 is neither base64 nor hex of a 16-byte MD5.")
 }
 
-// requireLength refuses a body sent without Content-Length (chunked).
+// checkUploadBody checks the headers of a body to store (PUT, upload part,
+// append) before it is read: it returns the Content-MD5 digest (nil when
+// absent) and refuses a body without Content-Length or above maxSinglePut
+// (400 entity_too_large with the message tooLarge).
+//
 // Decision: QingStor documents Content-Length as required on PUT, upload
 // part and append, and every SDK sends it; no error code is documented, so
-// this is 400 invalid_request (411 would be plain HTTP, but QingStor
-// clients only understand its JSON codes).
-func requireLength(q *request) *apiError {
-	if q.r.ContentLength < 0 {
-		return errf(http.StatusBadRequest, "invalid_request", "Content-Length is required (chunked bodies are not accepted).")
+// a chunked body is 400 invalid_request (411 would be plain HTTP, but
+// QingStor clients only understand its JSON codes).
+func checkUploadBody(q *request, tooLarge string) (wantMD5 []byte, e *apiError) {
+	wantMD5, e = parseContentMD5(q.r.Header.Get("Content-Md5"))
+	if e != nil {
+		return nil, e
 	}
-	return nil
+	if q.r.ContentLength < 0 {
+		return nil, errf(http.StatusBadRequest, "invalid_request", "Content-Length is required (chunked bodies are not accepted).")
+	}
+	if q.r.ContentLength > maxSinglePut {
+		return nil, errf(http.StatusBadRequest, "entity_too_large", "%s", tooLarge)
+	}
+	return wantMD5, nil
 }
 
 // bodyUpload is a body being received into a new blob.
