@@ -3,6 +3,7 @@ package qslocal
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -82,12 +83,8 @@ func (s *Server) serve(q *request) *apiError {
 	if e := s.authenticate(q); e != nil {
 		return e
 	}
-	allowed := map[string]bool{}
-	for _, a := range h.allowed {
-		allowed[a] = true
-	}
 	for k := range q.query {
-		if subResources[k] && !allowed[k] {
+		if subResources[k] && !slices.Contains(h.allowed, k) {
 			return errf(http.StatusBadRequest, "invalid_request", "Sub-resource %q is not supported by this operation (qslocal implements what go-storage needs).", k)
 		}
 	}
