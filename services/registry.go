@@ -1,6 +1,7 @@
 package services
 
 import (
+	"maps"
 	"sync"
 
 	"github.com/qsgo/qsgo/types"
@@ -12,30 +13,28 @@ type NewServicerFunc func(ps ...types.Pair) (types.Servicer, error)
 // NewStoragerFunc is the constructor of a service's Storager.
 type NewStoragerFunc func(ps ...types.Pair) (types.Storager, error)
 
+// registryMu guards the three registries (written only at init, read
+// on every construction).
 var (
-	servicerMu  sync.RWMutex
+	registryMu  sync.RWMutex
 	servicerFns = map[string]NewServicerFunc{}
-
-	storagerMu  sync.RWMutex
 	storagerFns = map[string]NewStoragerFunc{}
-
-	schemaMu sync.RWMutex
-	schemas  = map[string]map[string]string{}
+	schemas     = map[string]map[string]string{}
 )
 
 // RegisterServicer registers the Servicer constructor of service type ty,
 // replacing any earlier one. Services call it from init().
 func RegisterServicer(ty string, fn NewServicerFunc) {
-	servicerMu.Lock()
-	defer servicerMu.Unlock()
+	registryMu.Lock()
+	defer registryMu.Unlock()
 	servicerFns[ty] = fn
 }
 
 // RegisterStorager registers the Storager constructor of service type ty,
 // replacing any earlier one. Services call it from init().
 func RegisterStorager(ty string, fn NewStoragerFunc) {
-	storagerMu.Lock()
-	defer storagerMu.Unlock()
+	registryMu.Lock()
+	defer registryMu.Unlock()
 	storagerFns[ty] = fn
 }
 
@@ -44,19 +43,16 @@ func RegisterStorager(ty string, fn NewStoragerFunc) {
 // "uint64", "[]byte", "time.Duration"; other types cannot be given in a
 // connection string). Services call it from init(). The map is copied.
 func RegisterSchema(ty string, m map[string]string) {
-	c := make(map[string]string, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	schemaMu.Lock()
-	defer schemaMu.Unlock()
+	c := maps.Clone(m)
+	registryMu.Lock()
+	defer registryMu.Unlock()
 	schemas[ty] = c
 }
 
 // schema returns the registered schema of ty.
 func schema(ty string) (map[string]string, bool) {
-	schemaMu.RLock()
-	defer schemaMu.RUnlock()
+	registryMu.RLock()
+	defer registryMu.RUnlock()
 	m, ok := schemas[ty]
 	return m, ok
 }
@@ -65,9 +61,9 @@ func schema(ty string) (map[string]string, bool) {
 // InitError wrapping ErrServiceNotRegistered when ty is unknown. Otherwise it
 // returns exactly what the registered constructor returns.
 func NewServicer(ty string, ps ...types.Pair) (types.Servicer, error) {
-	servicerMu.RLock()
+	registryMu.RLock()
 	fn, ok := servicerFns[ty]
-	servicerMu.RUnlock()
+	registryMu.RUnlock()
 	if !ok || fn == nil {
 		return nil, InitError{Op: "new_servicer", Type: ty, Err: ErrServiceNotRegistered, Pairs: ps}
 	}
@@ -78,9 +74,9 @@ func NewServicer(ty string, ps ...types.Pair) (types.Servicer, error) {
 // InitError wrapping ErrServiceNotRegistered when ty is unknown. Otherwise it
 // returns exactly what the registered constructor returns.
 func NewStorager(ty string, ps ...types.Pair) (types.Storager, error) {
-	storagerMu.RLock()
+	registryMu.RLock()
 	fn, ok := storagerFns[ty]
-	storagerMu.RUnlock()
+	registryMu.RUnlock()
 	if !ok || fn == nil {
 		return nil, InitError{Op: "new_storager", Type: ty, Err: ErrServiceNotRegistered, Pairs: ps}
 	}
