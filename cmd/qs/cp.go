@@ -64,10 +64,20 @@ func exactArgs(n int) cobra.PositionalArgs {
 	}
 }
 
-// xferFor builds the transfer settings of a command.
-func (a *app) xferFor(ctx context.Context, f *copyFlags) (*xfer, error) {
+// newXfer builds the transfer settings of f, without progress display.
+func newXfer(f *copyFlags) (*xfer, error) {
 	x := &xfer{partSize: int64(f.partSize), concurrency: f.concurrency}
 	if err := x.check(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// xferFor builds the transfer settings of a command, with a progress
+// display when standard error is a terminal and --quiet is not given.
+func (a *app) xferFor(ctx context.Context, f *copyFlags) (*xfer, error) {
+	x, err := newXfer(f)
+	if err != nil {
 		return nil, err
 	}
 	if !a.quiet {

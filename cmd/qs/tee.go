@@ -26,11 +26,11 @@ same time. Input longer than --part-size is uploaded in parts; at most
 			if l.isDir() {
 				return usagef("tee: give an object key, not the directory %s", l)
 			}
-			x, err := a.xferFor(cmd.Context(), &f)
+			// No progress display: standard output carries the data.
+			x, err := newXfer(&f)
 			if err != nil {
 				return err
 			}
-			x.prog = nil // standard output carries the data
 			rem, err := a.remote()
 			if err != nil {
 				return err
