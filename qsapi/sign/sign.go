@@ -97,12 +97,7 @@ func CanonicalURI(decodedPath, vhostBucket string) string {
 // The Date line is empty when r carries a non-empty X-QS-Date header.
 // Sub-resources come from r.URL.RawQuery.
 func StringToSign(r *http.Request, canonicalURI string) string {
-	bp := bufPool.Get().(*[]byte)
-	b := appendStringToSign((*bp)[:0], r, canonicalURI, false, 0)
-	s := string(b)
-	*bp = b
-	bufPool.Put(bp)
-	return s
+	return pooledStringToSign(r, canonicalURI, false, 0)
 }
 
 // QueryStringToSign returns the presigned (query) string-to-sign of r: the same
@@ -110,8 +105,14 @@ func StringToSign(r *http.Request, canonicalURI string) string {
 // Date or X-QS-Date say. The access_key_id, expires and signature parameters
 // are not sub-resources, so they never take part in it.
 func QueryStringToSign(r *http.Request, canonicalURI string, expires int64) string {
+	return pooledStringToSign(r, canonicalURI, true, expires)
+}
+
+// pooledStringToSign returns appendStringToSign's result as a string, built
+// in a pooled buffer.
+func pooledStringToSign(r *http.Request, canonicalURI string, query bool, expires int64) string {
 	bp := bufPool.Get().(*[]byte)
-	b := appendStringToSign((*bp)[:0], r, canonicalURI, true, expires)
+	b := appendStringToSign((*bp)[:0], r, canonicalURI, query, expires)
 	s := string(b)
 	*bp = b
 	bufPool.Put(bp)
