@@ -328,12 +328,11 @@ func downloadFile(ctx context.Context, s types.Storager, key, path string, x *xf
 		return 0, err
 	}
 	size, _ := o.GetContentLength()
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return 0, err
-		}
+	dir := filepath.Dir(path) // never empty: "." at the least
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".qs-*")
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".qs-*")
 	if err != nil {
 		return 0, err
 	}
