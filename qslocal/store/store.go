@@ -196,18 +196,25 @@ func (s *Store) removeBlobs(ids []string) {
 	if len(ids) == 0 {
 		return
 	}
+	var now []string
 	s.gate.Lock()
-	defer s.gate.Unlock()
 	s.pinMu.Lock()
-	defer s.pinMu.Unlock()
 	for _, id := range ids {
-		if id == "" {
-			continue
-		}
-		if s.pins[id] > 0 {
+		switch {
+		case id == "":
+		case s.pins[id] > 0:
 			s.doomed[id] = true
-			continue
+		default:
+			now = append(now, id)
 		}
+	}
+	s.pinMu.Unlock()
+	s.gate.Unlock()
+	// The files go after the locks are released, so readers (PinObject)
+	// do not wait for the file system: no reader can pin these ids any more,
+	// since the metadata no longer names them and every reader that saw the
+	// old metadata pinned before the gate was taken.
+	for _, id := range now {
 		s.blobs.remove(id)
 	}
 }
@@ -221,17 +228,23 @@ func (s *Store) pin(ids []string) {
 }
 
 func (s *Store) unpin(ids []string) {
+	var gone []string
 	s.pinMu.Lock()
-	defer s.pinMu.Unlock()
 	for _, id := range ids {
 		s.pins[id]--
 		if s.pins[id] <= 0 {
 			delete(s.pins, id)
 			if s.doomed[id] {
 				delete(s.doomed, id)
-				s.blobs.remove(id)
+				gone = append(gone, id)
 			}
 		}
+	}
+	s.pinMu.Unlock()
+	// A doomed blob is unreferenced: nobody can pin it again, so it is
+	// removed outside pinMu.
+	for _, id := range gone {
+		s.blobs.remove(id)
 	}
 }
 
