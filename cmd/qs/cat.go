@@ -18,11 +18,7 @@ func newCatCmd() *cobra.Command {
 			if l.isDir() {
 				return usagef("cat: %s names a directory, not an object", l)
 			}
-			rem, err := a.remote()
-			if err != nil {
-				return err
-			}
-			s, err := rem.storage(l.Bucket)
+			s, err := a.storage(l.Bucket)
 			if err != nil {
 				return err
 			}

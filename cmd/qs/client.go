@@ -76,6 +76,15 @@ func (a *app) remote() (*remote, error) {
 	return r, nil
 }
 
+// storage returns the storager of bucket through the invocation's remote.
+func (a *app) storage(bucket string) (types.Storager, error) {
+	rem, err := a.remote()
+	if err != nil {
+		return nil, err
+	}
+	return rem.storage(bucket)
+}
+
 // newRemote builds a remote from cfg; hc sends the wire client's requests.
 func newRemote(cfg *config, hc *http.Client) (*remote, error) {
 	r := &remote{typ: serviceType, stores: map[string]types.Storager{}, zones: map[string]string{}}

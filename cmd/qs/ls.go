@@ -50,11 +50,7 @@ and objects. -R lists every object under the prefix. -l adds size and time
 			if err != nil {
 				return err
 			}
-			rem, err := a.remote()
-			if err != nil {
-				return err
-			}
-			s, err := rem.storage(l.Bucket)
+			s, err := a.storage(l.Bucket)
 			if err != nil {
 				return err
 			}

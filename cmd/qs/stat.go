@@ -38,11 +38,7 @@ A newline is printed after the format; \n and \t are understood.`,
 			if l.Key == "" {
 				return usagef("stat: %s names a bucket; give an object key", l)
 			}
-			rem, err := a.remote()
-			if err != nil {
-				return err
-			}
-			s, err := rem.storage(l.Bucket)
+			s, err := a.storage(l.Bucket)
 			if err != nil {
 				return err
 			}

@@ -31,11 +31,7 @@ same time. Input longer than --part-size is uploaded in parts; at most
 			if err != nil {
 				return err
 			}
-			rem, err := a.remote()
-			if err != nil {
-				return err
-			}
-			s, err := rem.storage(l.Bucket)
+			s, err := a.storage(l.Bucket)
 			if err != nil {
 				return err
 			}
