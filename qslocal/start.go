@@ -128,13 +128,22 @@ func GenerateCredentials() (accessKeyID, secretAccessKey string) {
 		randomString(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 }
 
+// randomString draws n characters uniformly from alphabet (at most 256
+// characters) with crypto/rand: bytes at or above the largest multiple of
+// len(alphabet) are thrown away, so no character is favoured.
 func randomString(n int, alphabet string) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
+	limit := 256 - 256%len(alphabet)
+	out := make([]byte, 0, n)
+	buf := make([]byte, 2*n)
+	for len(out) < n {
+		rand.Read(buf)
+		for _, c := range buf {
+			if int(c) < limit && len(out) < n {
+				out = append(out, alphabet[int(c)%len(alphabet)])
+			}
+		}
 	}
-	return string(b)
+	return string(out)
 }
 
 // LoadCredentialsFile reads access keys from a YAML file, in either of two
