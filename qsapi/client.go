@@ -186,7 +186,17 @@ func (c *Client) requestHost(bucket string, global bool) string {
 
 // cleanPath collapses runs of '/' unless URI cleaning is disabled.
 func (c *Client) cleanPath(p string) string {
-	if c.noClean || !strings.Contains(p, "//") {
+	if c.noClean {
+		return p
+	}
+	return CollapseSlashes(p)
+}
+
+// CollapseSlashes returns p with every run of '/' replaced by one '/': the
+// URI cleaning the client applies to request paths unless
+// Options.DisableURICleaning is set. It returns p itself when p has no "//".
+func CollapseSlashes(p string) string {
+	if !strings.Contains(p, "//") {
 		return p
 	}
 	var b strings.Builder

@@ -191,3 +191,13 @@ func TestBuiltInTransportTimeouts(t *testing.T) {
 	}
 	<-released
 }
+
+func TestCollapseSlashes(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "", "/": "/", "//": "/", "a": "a", "/a//b///c/": "/a/b/c/", "///x": "/x", "a/b": "a/b",
+	} {
+		if got := CollapseSlashes(in); got != want {
+			t.Errorf("CollapseSlashes(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

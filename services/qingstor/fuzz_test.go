@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/qsgo/qsgo/qsapi"
 )
 
 // FuzzLinkTarget: any target round-trips through the metadata encoding,
@@ -43,7 +45,7 @@ func FuzzPaths(f *testing.F) {
 			t.Fatalf("work dir %q normalised to %q", wd, n)
 		}
 		if !noClean {
-			n = collapseSlashes(n)
+			n = qsapi.CollapseSlashes(n)
 		}
 		s := &Storage{workDir: n, prefix: n[1:], noClean: noClean}
 		k := s.key(p)

@@ -66,7 +66,7 @@ func newStorage(ctx context.Context, cfg storageConfig) (*Storage, error) {
 		return nil, err
 	}
 	if !cfg.noClean {
-		wd = collapseSlashes(wd)
+		wd = qsapi.CollapseSlashes(wd)
 	}
 	loc := strings.ToLower(cfg.location)
 	if loc == "" {
@@ -136,20 +136,12 @@ func normaliseWorkDir(wd string) (string, error) {
 // that keys in URLs, copy sources, listing prefixes and returned IDs agree.
 func (s *Storage) key(p string) string {
 	if !s.noClean {
-		p = collapseSlashes(p)
+		p = qsapi.CollapseSlashes(p)
 	}
 	if strings.HasPrefix(p, "/") {
 		return p[1:]
 	}
 	return s.prefix + p
-}
-
-// collapseSlashes replaces every run of "/" in p by one "/".
-func collapseSlashes(p string) string {
-	for strings.Contains(p, "//") {
-		p = strings.ReplaceAll(p, "//", "/")
-	}
-	return p
 }
 
 // dirKey is the key of the directory marker of p: the key with one trailing "/".
