@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -172,7 +173,11 @@ func (s *Storage) read(ctx context.Context, path string, w io.Writer, opt pairSt
 		}
 		return 0, checkObjectAnswer(m)
 	}
-	in := &qsapi.GetObjectInput{SSECKey: key, Range: byteRange(opt.Offset, opt.Size, opt.HasSize)}
+	rng, err := byteRange(opt.Offset, opt.Size, opt.HasSize)
+	if err != nil {
+		return 0, err
+	}
+	in := &qsapi.GetObjectInput{SSECKey: key, Range: rng}
 	out, err := s.client.GetObject(ctx, s.name, k, in)
 	if err != nil {
 		return 0, err
@@ -225,15 +230,19 @@ func checkObjectAnswer(m *qsapi.ObjectMeta) error {
 	return nil
 }
 
-// byteRange returns the Range header for offset and size ("" for the whole object).
-func byteRange(off, size int64, hasSize bool) string {
+// byteRange returns the Range header for offset and size ("" for the whole
+// object); the callers have refused negative values. A range whose last byte
+// (off+size-1) lies beyond int64 is ErrSizeInvalid.
+func byteRange(off, size int64, hasSize bool) (string, error) {
 	switch {
+	case hasSize && size > 0 && off > math.MaxInt64-(size-1):
+		return "", fmt.Errorf("%w: offset %d + size %d is past the largest object", ErrSizeInvalid, off, size)
 	case hasSize:
-		return "bytes=" + strconv.FormatInt(off, 10) + "-" + strconv.FormatInt(off+size-1, 10)
+		return "bytes=" + strconv.FormatInt(off, 10) + "-" + strconv.FormatInt(off+size-1, 10), nil
 	case off > 0:
-		return "bytes=" + strconv.FormatInt(off, 10) + "-"
+		return "bytes=" + strconv.FormatInt(off, 10) + "-", nil
 	default:
-		return ""
+		return "", nil
 	}
 }
 

@@ -57,7 +57,11 @@ func (s *Storage) querySignHTTPRead(ctx context.Context, path string, expire tim
 	if opt.HasOffset && opt.Offset < 0 || opt.HasSize && opt.Size <= 0 {
 		return nil, fmt.Errorf("%w: a presigned read needs offset >= 0 and size > 0", ErrSizeInvalid)
 	}
-	p, err := s.client.PresignGetObject(s.name, k, &qsapi.GetObjectInput{SSECKey: key, Range: byteRange(opt.Offset, opt.Size, opt.HasSize)}, expire)
+	rng, err := byteRange(opt.Offset, opt.Size, opt.HasSize)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.client.PresignGetObject(s.name, k, &qsapi.GetObjectInput{SSECKey: key, Range: rng}, expire)
 	if err != nil {
 		return nil, err
 	}
