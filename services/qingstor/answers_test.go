@@ -15,6 +15,7 @@ import (
 	ps "github.com/qsgo/qsgo/pairs"
 	"github.com/qsgo/qsgo/qslocal"
 	"github.com/qsgo/qsgo/services"
+	"github.com/qsgo/qsgo/types"
 )
 
 // wrappedServer starts qslocal behind wrap and returns the endpoint pair
@@ -94,6 +95,9 @@ func TestAnswerWithoutObject(t *testing.T) {
 	}
 	if o, err := st.Stat("o"); !errors.Is(err, services.ErrUnexpected) || o != nil {
 		t.Fatalf("Stat = %v, %v; want ErrUnexpected", o, err)
+	}
+	if o, err := st.Stat("d", ps.WithObjectMode(types.ModeDir)); !errors.Is(err, services.ErrUnexpected) || o != nil {
+		t.Fatalf("Stat(object_mode dir) = %v, %v; want ErrUnexpected", o, err)
 	}
 }
 

@@ -91,6 +91,9 @@ func (s *Storage) stat(ctx context.Context, path string, opt pairStorageStat) (*
 		if err != nil {
 			return nil, err
 		}
+		if err := checkObjectAnswer(m); err != nil {
+			return nil, err
+		}
 		o := s.newObject(path, k, types.ModeDir, true)
 		s.fillMeta(o, m)
 		return o, nil
