@@ -18,6 +18,13 @@
 // runs of '/' in the path (key "a//b" is sent as "a/b" and a leading '/' of a
 // key is lost) unless Options.DisableURICleaning is set.
 //
+// Bodies. A request body is sent with its declared length and must end
+// (io.EOF) exactly there: before sending the last bytes the client reads one
+// byte more to make sure the server never receives a silently truncated
+// body, and fails if there is one. A reader that carries more data, or never
+// ends (a pipe, a socket), must be cut with io.LimitReader first, or the call
+// fails (or waits for that extra byte).
+//
 // Retries. Requests whose body can be replayed (none, an io.Seeker, or a
 // GetBody function) are retried on 408, 429, 5xx gateway/server statuses and
 // connection failures, with capped exponential backoff and full jitter (see
