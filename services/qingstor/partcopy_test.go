@@ -16,7 +16,7 @@ import (
 // copies use parts of 256 KiB.
 func largeCopyStore(t *testing.T) (*Storage, *recorder) {
 	st, rec := largeStore(t)
-	rec.tooLargeCopies = true
+	rec.set(func() { rec.tooLargeCopies = true })
 	st.upload.CopyPartSize = 256 << 10
 	return st, rec
 }
@@ -35,16 +35,17 @@ func TestCopyAboveSingleRequestLimit(t *testing.T) {
 	if _, err := st.Write("dst", strings.NewReader("old"), 3); err != nil {
 		t.Fatal(err)
 	}
-	rec.beforeComplete = func() {
+	beforeCompleteHook := func() {
 		var buf bytes.Buffer
 		if _, err := st.Read("dst", &buf); err != nil || buf.String() != "old" {
 			t.Errorf("before Complete dst reads %d bytes, %v; want the old object", buf.Len(), err)
 		}
 	}
+	rec.set(func() { rec.beforeComplete = beforeCompleteHook })
 	if err := st.Copy("huge-src", "dst"); err != nil {
 		t.Fatalf("Copy: %v", err)
 	}
-	rec.beforeComplete = nil
+	rec.set(func() { rec.beforeComplete = nil })
 	if got := rec.copiedParts.Load(); got != 5 {
 		t.Fatalf("%d parts copied, want 5", got)
 	}
@@ -96,17 +97,17 @@ func TestCopyAboveLimitFailures(t *testing.T) {
 	if _, err := st.Write("huge-src", bytes.NewReader(data), int64(len(data))); err != nil {
 		t.Fatal(err)
 	}
-	rec.failPart = 2
+	rec.set(func() { rec.failPart = 2 })
 	err := st.Copy("huge-src", "dst")
 	var se services.StorageError
 	if !errors.Is(err, services.ErrUnexpected) || !errors.As(err, &se) || se.Op != "copy" {
 		t.Fatalf("Copy with a failing part: %v", err)
 	}
-	rec.failPart = -1
+	rec.set(func() { rec.failPart = -1 })
 	assertNothingLeft(t, st, "dst")
 
 	ctx, cancel := context.WithCancel(context.Background())
-	rec.beforePart = cancel // cancelled while the first parts are copied (left set: late handlers may still read it)
+	rec.set(func() { rec.beforePart = cancel }) // cancelled while the first parts are copied (left set: late handlers may still read it)
 	err = st.CopyWithContext(ctx, "huge-src", "dst")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled Copy: %v", err)

@@ -56,12 +56,24 @@ func (w etagWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// set changes the recorder's knobs under its lock: handlers of requests a
+// failed or cancelled call left in flight may still be reading them.
+func (r *recorder) set(change func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	change()
+}
+
 func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	q := req.URL.Query()
+	r.mu.Lock()
+	failPart, badETag, tooLarge := r.failPart, r.badETag, r.tooLargeCopies
+	beforePart, beforeComplete := r.beforePart, r.beforeComplete
+	r.mu.Unlock()
 	if src := req.Header.Get("X-Qs-Copy-Source"); src != "" && req.Method == http.MethodPut {
 		if q.Has("upload_id") {
 			r.copiedParts.Add(1)
-		} else if r.tooLargeCopies && strings.Contains(src, "huge") {
+		} else if tooLarge && strings.Contains(src, "huge") {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadRequest)
 			io.WriteString(w, `{"code":"entity_too_large","message":"injected: the copy source is above 5 GiB"}`)
@@ -69,8 +81,8 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		}
 	}
 	if req.Method == http.MethodPut && q.Has("upload_id") {
-		if r.beforePart != nil {
-			r.beforePart()
+		if beforePart != nil {
+			beforePart()
 		}
 		n := r.inFlight.Add(1)
 		defer r.inFlight.Add(-1)
@@ -83,7 +95,7 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.mu.Lock()
 		r.partMD5 = append(r.partMD5, req.Header.Get("Content-Md5"))
 		r.mu.Unlock()
-		if q.Get("part_number") == itoa(r.failPart) {
+		if q.Get("part_number") == itoa(failPart) {
 			io.Copy(io.Discard, req.Body)
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadRequest)
@@ -91,10 +103,10 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 	}
-	if req.Method == http.MethodPost && q.Has("upload_id") && r.beforeComplete != nil {
-		r.beforeComplete()
+	if req.Method == http.MethodPost && q.Has("upload_id") && beforeComplete != nil {
+		beforeComplete()
 	}
-	if r.badETag && req.Method == http.MethodGet {
+	if badETag && req.Method == http.MethodGet {
 		w = etagWriter{w}
 	}
 	r.h.ServeHTTP(w, req)
@@ -178,14 +190,14 @@ func TestLargeWrite(t *testing.T) {
 	if _, err := st.Read("big-enc", &buf, WithEncryptionCustomerKey(key)); err != nil || !bytes.Equal(buf.Bytes(), data) {
 		t.Fatalf("Read with the key: %d bytes, %v", buf.Len(), err)
 	}
-	rec.badETag = true
+	rec.set(func() { rec.badETag = true })
 	if _, err := st.Read("big", io.Discard, WithCheckMd5()); !errors.Is(err, ErrContentMD5Mismatch) {
 		t.Fatalf("Read with check_md5 of a corrupted answer: %v", err)
 	}
 	if _, err := st.Read("big", io.Discard); err != nil {
 		t.Fatalf("Read without check_md5: %v", err)
 	}
-	rec.badETag = false
+	rec.set(func() { rec.badETag = false })
 	// content_md5 of the whole object is checked before completing.
 	bad := md5.Sum([]byte("other"))
 	_, err = st.Write("big2", bytes.NewReader(data), int64(len(data)), ps.WithContentMd5(base64.StdEncoding.EncodeToString(bad[:])))
@@ -245,12 +257,12 @@ func TestLargeWriteFailures(t *testing.T) {
 	}
 	assertNothingLeft(t, st, "short-reader")
 
-	rec.failPart = 3
+	rec.set(func() { rec.failPart = 3 })
 	_, err = st.Write("part-fails", bytes.NewReader(data), size)
 	if !errors.Is(err, services.ErrUnexpected) {
 		t.Fatalf("Write with a failing part: %v", err)
 	}
-	rec.failPart = -1
+	rec.set(func() { rec.failPart = -1 })
 	assertNothingLeft(t, st, "part-fails")
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -306,7 +318,7 @@ func TestLargeWriteInvisibleUntilComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	checked, current := 0, ""
-	rec.beforeComplete = func() {
+	beforeCompleteHook := func() {
 		checked++
 		switch current {
 		case "obj":
@@ -320,6 +332,7 @@ func TestLargeWriteInvisibleUntilComplete(t *testing.T) {
 			}
 		}
 	}
+	rec.set(func() { rec.beforeComplete = beforeCompleteHook })
 	data := randomData(2<<20 + 7)
 	for _, name := range []string{"obj", "new"} {
 		current = name
