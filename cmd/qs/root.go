@@ -49,13 +49,6 @@ func appOf(cmd *cobra.Command) *app {
 	return a
 }
 
-// newRootCmd builds the qs command tree with the process's standard
-// streams.
-func newRootCmd() *cobra.Command {
-	root, _ := newRoot(nil, nil, nil)
-	return root
-}
-
 // newRoot builds the qs command tree and its app. Nil streams leave
 // cobra's defaults (the process's streams).
 func newRoot(stdin io.Reader, stdout, stderr io.Writer) (*cobra.Command, *app) {

@@ -103,19 +103,6 @@ func baseName(key string) string {
 	return key
 }
 
-// parseLocations parses every argument, stopping at the first error.
-func parseLocations(args []string) ([]location, error) {
-	out := make([]location, 0, len(args))
-	for _, a := range args {
-		l, err := parseLocation(a)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, nil
-}
-
 // mustRemote parses arg and requires a qs:// URL.
 func mustRemote(arg string) (location, error) {
 	l, err := parseLocation(arg)
