@@ -18,6 +18,45 @@ var (
 	errSigMismatch  = errf(http.StatusUnauthorized, "signature_not_matched", "The request signature we calculated does not match the signature you provided.")
 )
 
+// maxShownStringToSign bounds the string to sign quoted in a
+// signature_not_matched reply and log line (the headers it is built from may
+// be up to 1 MiB).
+const maxShownStringToSign = 8 << 10
+
+// secretHeaderLines are the canonical header lines of the string to sign
+// whose values are secrets (SSE-C keys): a diagnostic shows them redacted.
+var secretHeaderLines = []string{"x-qs-encryption-customer-key:", "x-qs-copy-source-encryption-customer-key:"}
+
+// sigMismatch returns the signature_not_matched error for a request whose
+// signature differs from the one computed over stringToSign. Beyond
+// QingStor (as S3 does), the message quotes the string to sign the server
+// computed, SSE-C key values redacted, so the author of a hand-made client
+// sees what differs; it is also kept in apiError.StringToSign. It never
+// holds the secret key or a signature.
+func sigMismatch(stringToSign string) *apiError {
+	shown := redactStringToSign(stringToSign)
+	return &apiError{Status: http.StatusUnauthorized, Code: errSigMismatch.Code, StringToSign: shown,
+		Message: errSigMismatch.Message + " The string to sign we computed (Go-quoted) is " + strconv.Quote(shown) + "."}
+}
+
+// redactStringToSign replaces the values of secretHeaderLines and cuts the
+// result to maxShownStringToSign bytes.
+func redactStringToSign(sts string) string {
+	lines := strings.Split(sts, "\n")
+	for i, l := range lines {
+		for _, p := range secretHeaderLines {
+			if strings.HasPrefix(l, p) {
+				lines[i] = p + "<redacted>"
+			}
+		}
+	}
+	out := strings.Join(lines, "\n")
+	if len(out) > maxShownStringToSign {
+		out = strings.ToValidUTF8(out[:maxShownStringToSign], "") + "...(truncated)"
+	}
+	return out
+}
+
 // authenticate verifies the header or presigned signature of q.
 //
 // Decisions: an anonymous request (no Authorization, no signature
@@ -46,10 +85,10 @@ func (s *Server) authenticate(q *request) *apiError {
 	if !ok {
 		return errBadAccessKey
 	}
-	if !s.signatureMatches(q, strings.TrimSpace(sig), func(uri string) string {
-		return sign.Signature(sk, sign.StringToSign(r, uri))
-	}) {
-		return errSigMismatch
+	if e := s.checkSignature(q, ak, sk, strings.TrimSpace(sig), func(uri string) string {
+		return sign.StringToSign(r, uri)
+	}); e != nil {
+		return e
 	}
 	dv := r.Header.Get("X-Qs-Date")
 	if dv == "" {
@@ -84,10 +123,10 @@ func (s *Server) authPresigned(q *request) *apiError {
 	// A client that forgot to escape "+" in the signature sends a space
 	// after query decoding; base64 never contains one.
 	sig = strings.ReplaceAll(sig, " ", "+")
-	if !s.signatureMatches(q, sig, func(uri string) string {
-		return sign.Signature(sk, sign.QueryStringToSign(q.r, uri, expires))
-	}) {
-		return errSigMismatch
+	if e := s.checkSignature(q, ak, sk, sig, func(uri string) string {
+		return sign.QueryStringToSign(q.r, uri, expires)
+	}); e != nil {
+		return e
 	}
 	if s.now().Unix() > expires {
 		return errf(http.StatusForbidden, "request_expired", "The presigned URL has expired.")
@@ -95,13 +134,36 @@ func (s *Server) authPresigned(q *request) *apiError {
 	return nil
 }
 
-// signatureMatches tries the canonical URI variants clients in the field
+// checkSignature compares got with the signature of every string to sign
+// stringToSign builds for the canonical URIs clients in the field sign
+// (canonicalURIs), in constant time each. On a mismatch it logs, at debug
+// level, the string to sign of the v2 canonical URI (the form qsapi/sign
+// and the current SDKs use) and returns it in the error (sigMismatch).
+func (s *Server) checkSignature(q *request, ak, sk, got string, stringToSign func(uri string) string) *apiError {
+	ok := 0
+	first := ""
+	for i, c := range s.canonicalURIs(q) {
+		sts := stringToSign(c)
+		if i == 0 {
+			first = sts
+		}
+		ok |= subtle.ConstantTimeCompare([]byte(sign.Signature(sk, sts)), []byte(got))
+	}
+	if ok == 1 {
+		return nil
+	}
+	e := sigMismatch(first)
+	s.log.Debug("signature mismatch", "request_id", q.id, "access_key_id", ak, "string_to_sign", e.StringToSign)
+	return e
+}
+
+// canonicalURIs returns the canonical URI variants clients in the field
 // sign (QINGSTOR-PROTOCOL.md §2.3): the v2 form escape(decoded path) ("/"
 // when empty) with "/bucket" prefixed for virtual-host requests; for
 // bucket-level virtual-host requests also "/bucket" without the trailing
 // slash (docs' JS example, SDK v1); and the raw escaped wire path, for clients
-// that escape differently from the QS escape. Each comparison is constant-time.
-func (s *Server) signatureMatches(q *request, got string, compute func(uri string) string) bool {
+// that escape differently from the QS escape.
+func (s *Server) canonicalURIs(q *request) []string {
 	vb := ""
 	if q.vhost {
 		vb = q.bucket
@@ -120,9 +182,5 @@ func (s *Server) signatureMatches(q *request, got string, compute func(uri strin
 	if raw != cands[0] {
 		cands = append(cands, raw)
 	}
-	ok := 0
-	for _, c := range cands {
-		ok |= subtle.ConstantTimeCompare([]byte(compute(c)), []byte(got))
-	}
-	return ok == 1
+	return cands
 }

@@ -659,3 +659,61 @@ func manyKeys(n int) []byte {
 	b.WriteString(`]}`)
 	return b.Bytes()
 }
+
+// TestSecuritySignatureMismatchNamesStringToSign checks the diagnostic of a
+// bad signature, header-signed and presigned: the error message quotes the
+// string to sign the server computed (the same as the client's), with SSE-C
+// key values redacted, and the debug log carries it; neither holds the
+// secret key, the signature or the SSE-C key.
+func TestSecuritySignatureMismatchNamesStringToSign(t *testing.T) {
+	logs := &syncBuffer{}
+	ts := qslocal.StartTest(t, func(o *qslocal.Options) {
+		o.Memory = true
+		o.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	ts.CreateBucket(secBucket)
+	c := newSecClient(t, ts)
+	key := base64.StdEncoding.EncodeToString([]byte("0123456789abcdefSECRETKEYSECRET!"))
+	rt := secRoute{method: "PUT", path: "/" + secBucket + "/diag key", query: "x=1", body: []byte("x"),
+		headers: map[string]string{"Content-Type": "text/plain", "X-Qs-Encryption-Customer-Key": key}}
+	var secrets []string
+	for _, presigned := range []bool{false, true} {
+		r := c.build(rt)
+		uri := sign.CanonicalURI(r.URL.Path, "")
+		var want string
+		if presigned {
+			exp := time.Now().Unix() + 60
+			want = sign.QueryStringToSign(r, uri, exp)
+			sign.PresignRequest(r, c.ak, "wrong-secret", uri, exp)
+			secrets = append(secrets, r.URL.Query().Get("signature"))
+		} else {
+			sign.SignRequest(r, c.ak, "wrong-secret", uri)
+			want = sign.StringToSign(r, uri)
+			secrets = append(secrets, strings.SplitN(r.Header.Get("Authorization"), ":", 2)[1])
+		}
+		want = strings.Replace(want, key, "<redacted>", 1)
+		if !strings.Contains(want, "x-qs-encryption-customer-key:<redacted>\n") {
+			t.Fatalf("test set-up: string to sign %q", want)
+		}
+		rep := c.send(r)
+		var body struct{ Code, Message string }
+		if err := json.Unmarshal(rep.body, &body); err != nil || rep.status != 401 || body.Code != "signature_not_matched" {
+			t.Fatalf("presigned=%v: %d %s", presigned, rep.status, rep.body)
+		}
+		if quoted := fmt.Sprintf("%q", want); !strings.Contains(body.Message, quoted) {
+			t.Errorf("presigned=%v: message %q does not quote the string to sign %s", presigned, body.Message, quoted)
+		}
+		var wantLog bytes.Buffer
+		enc := json.NewEncoder(&wantLog)
+		enc.SetEscapeHTML(false) // as slog's JSON handler
+		enc.Encode(want)
+		if !strings.Contains(logs.String(), `"string_to_sign":`+strings.TrimSpace(wantLog.String())) {
+			t.Errorf("presigned=%v: debug log lacks the string to sign %s:\n%s", presigned, wantLog.String(), logs.String())
+		}
+		for _, s := range append(secrets, c.sk, key) {
+			if strings.Contains(string(rep.body), s) || strings.Contains(logs.String(), s) {
+				t.Errorf("presigned=%v: secret %q in the reply or log", presigned, s)
+			}
+		}
+	}
+}

@@ -17,6 +17,10 @@
 //   - Signatures: the v2 canonical URI, the "/bucket" variant of bucket-level
 //     virtual-host requests and the raw wire path are all accepted; 15-minute
 //     clock skew; expired presigned URLs are 403 request_expired (auth.go).
+//   - Signature diagnostics (beyond QingStor, as S3 does): a
+//     signature_not_matched message quotes the string to sign the server
+//     computed for the v2 canonical URI, SSE-C key values redacted and cut at
+//     8 KiB; it is also logged at debug level (auth.go).
 //   - Content-MD5 is base64 (24 characters) or hex (32); "flag" and "flag=" are
 //     the same; query keys that are not signed sub-resources are ignored,
 //     signed sub-resources an operation does not support are 400 invalid_request.
