@@ -25,6 +25,7 @@ var responseOverrides = []string{"response-expires", "response-cache-control", "
 
 // handler is one operation with the sub-resources it accepts.
 type handler struct {
+	op      string // operation name, as in the API docs (request records, metrics)
 	fn      func(*request) *apiError
 	allowed []string
 }
@@ -80,6 +81,7 @@ func (s *Server) serve(q *request) *apiError {
 	if e != nil {
 		return e
 	}
+	q.op = h.op
 	if e := s.authenticate(q); e != nil {
 		return e
 	}
@@ -138,56 +140,56 @@ func (s *Server) route(q *request) (handler, *apiError) {
 	switch {
 	case q.bucket == "":
 		if m == http.MethodGet {
-			return handler{fn: s.listBuckets}, nil
+			return handler{op: "ListBuckets", fn: s.listBuckets}, nil
 		}
 	case q.key == "":
 		switch m {
 		case http.MethodPut:
-			return handler{fn: s.putBucket}, nil
+			return handler{op: "PutBucket", fn: s.putBucket}, nil
 		case http.MethodHead:
-			return handler{fn: s.headBucket}, nil
+			return handler{op: "HeadBucket", fn: s.headBucket}, nil
 		case http.MethodDelete:
-			return handler{fn: s.deleteBucket}, nil
+			return handler{op: "DeleteBucket", fn: s.deleteBucket}, nil
 		case http.MethodGet:
 			switch {
 			case q.has("uploads"):
-				return handler{fn: s.listUploads, allowed: []string{"uploads"}}, nil
+				return handler{op: "ListMultipartUploads", fn: s.listUploads, allowed: []string{"uploads"}}, nil
 			case q.has("stats"):
-				return handler{fn: s.bucketStats, allowed: []string{"stats"}}, nil
+				return handler{op: "GetBucketStatistics", fn: s.bucketStats, allowed: []string{"stats"}}, nil
 			}
-			return handler{fn: s.listObjects}, nil
+			return handler{op: "ListObjects", fn: s.listObjects}, nil
 		case http.MethodPost:
 			if q.has("delete") {
-				return handler{fn: s.deleteMultiple, allowed: []string{"delete"}}, nil
+				return handler{op: "DeleteMultipleObjects", fn: s.deleteMultiple, allowed: []string{"delete"}}, nil
 			}
 		}
 	default:
 		switch m {
 		case http.MethodPut:
 			if q.has("upload_id") || q.has("part_number") {
-				return handler{fn: s.uploadPart, allowed: []string{"upload_id", "part_number"}}, nil
+				return handler{op: "UploadMultipart", fn: s.uploadPart, allowed: []string{"upload_id", "part_number"}}, nil
 			}
-			return handler{fn: s.putObject}, nil
+			return handler{op: "PutObject", fn: s.putObject}, nil
 		case http.MethodGet:
 			if q.has("upload_id") {
-				return handler{fn: s.listParts, allowed: []string{"upload_id"}}, nil
+				return handler{op: "ListMultipart", fn: s.listParts, allowed: []string{"upload_id"}}, nil
 			}
-			return handler{fn: s.getObject, allowed: responseOverrides}, nil
+			return handler{op: "GetObject", fn: s.getObject, allowed: responseOverrides}, nil
 		case http.MethodHead:
-			return handler{fn: s.getObject, allowed: responseOverrides}, nil
+			return handler{op: "HeadObject", fn: s.getObject, allowed: responseOverrides}, nil
 		case http.MethodDelete:
 			if q.has("upload_id") {
-				return handler{fn: s.abortUpload, allowed: []string{"upload_id"}}, nil
+				return handler{op: "AbortMultipartUpload", fn: s.abortUpload, allowed: []string{"upload_id"}}, nil
 			}
-			return handler{fn: s.deleteObject}, nil
+			return handler{op: "DeleteObject", fn: s.deleteObject}, nil
 		case http.MethodPost:
 			switch {
 			case q.has("append"):
-				return handler{fn: s.appendObject, allowed: []string{"append", "position"}}, nil
+				return handler{op: "AppendObject", fn: s.appendObject, allowed: []string{"append", "position"}}, nil
 			case q.has("uploads"):
-				return handler{fn: s.initiateUpload, allowed: []string{"uploads"}}, nil
+				return handler{op: "InitiateMultipartUpload", fn: s.initiateUpload, allowed: []string{"uploads"}}, nil
 			case q.has("upload_id"):
-				return handler{fn: s.completeUpload, allowed: []string{"upload_id"}}, nil
+				return handler{op: "CompleteMultipartUpload", fn: s.completeUpload, allowed: []string{"upload_id"}}, nil
 			}
 		}
 	}

@@ -93,6 +93,12 @@ type Options struct {
 	// "127.0.0.1:0" picks a free port).
 	Addr string
 
+	// Observe, when set, receives the record of every answered request,
+	// after its answer was written, on the request's goroutine: it must be
+	// quick and safe for concurrent use (qslocal/console's request log and
+	// metrics are one).
+	Observe func(RequestRecord)
+
 	// onDone, when set (tests), is called after each request with its
 	// method, key and error code ("" on success).
 	onDone func(method, key, code string)
@@ -186,6 +192,8 @@ type request struct {
 	query  map[string][]string
 	// vhost is set when the bucket came from the Host header.
 	vhost bool
+	// op is the routed operation's name (empty until routed).
+	op string
 }
 
 func (q *request) has(flag string) bool { _, ok := q.query[flag]; return ok }
@@ -246,10 +254,15 @@ func (w *statusWriter) Flush() {
 	}
 }
 
-// ServeHTTP routes, authenticates and answers one request.
+// ServeHTTP routes, authenticates and answers one request, then logs it
+// and hands its record to Options.Observe.
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := s.now()
 	w := &statusWriter{ResponseWriter: rw}
+	in := &countingBody{ReadCloser: r.Body}
+	if r.Body != nil {
+		r.Body = in
+	}
 	q := &request{w: w, r: r, id: newRequestID()}
 	h := w.Header()
 	h.Set("X-Qs-Request-Id", q.id)
@@ -259,22 +272,17 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, r, q.id, err)
 	}
-	attrs := []any{"request_id", q.id, "method", r.Method, "bucket", q.bucket, "key", q.key,
-		"status", w.status, "bytes", w.n, "duration", s.now().Sub(start), "remote", r.RemoteAddr}
-	if err != nil {
-		attrs = append(attrs, "code", err.Code)
-	}
+	rec := s.record(q, start, in, err)
 	if s.opts.onDone != nil {
-		code := ""
-		if err != nil {
-			code = err.Code
-		}
-		s.opts.onDone(r.Method, q.key, code)
+		s.opts.onDone(r.Method, q.key, rec.Code)
 	}
 	if err != nil && err.Status >= 500 {
-		s.log.Error("request", attrs...)
+		s.log.Error("request", rec.logAttrs()...)
 	} else {
-		s.log.Info("request", attrs...)
+		s.log.Info("request", rec.logAttrs()...)
+	}
+	if s.opts.Observe != nil {
+		s.opts.Observe(rec)
 	}
 }
 
