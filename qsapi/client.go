@@ -130,7 +130,7 @@ func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastRe
 
 func newTransport(opts Options) *http.Transport {
 	connect := durOr(opts.ConnectTimeout, 10*time.Second)
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	t := baseTransport()
 	t.DialContext = (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = durOr(opts.TLSHandshakeTimeout, 10*time.Second)
 	t.ResponseHeaderTimeout = durOr(opts.ResponseHeaderTimeout, 60*time.Second)
@@ -138,6 +138,27 @@ func newTransport(opts Options) *http.Transport {
 	t.MaxIdleConnsPerHost = 64
 	t.IdleConnTimeout = 90 * time.Second
 	return t
+}
+
+// baseTransport returns a transport for newTransport to adjust: a clone of
+// http.DefaultTransport when it is an *http.Transport, so that what a program
+// set there (proxy, TLS roots) carries over. Programs often replace it with a
+// wrapper (tracing, logging, test recorders); the client then starts from the
+// settings net/http documents for its default transport instead, as the
+// wrapper cannot be cloned and sending through it would bypass the timeouts
+// set here.
+func baseTransport() *http.Transport {
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		return t.Clone()
+	}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
 }
 
 func durOr(d, def time.Duration) time.Duration {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -190,6 +191,53 @@ func TestBuiltInTransportTimeouts(t *testing.T) {
 		t.Fatalf("err = %v, want a timeout", err)
 	}
 	<-released
+}
+
+// wrappedTransport stands for what tracing and logging packages install as
+// http.DefaultTransport: a RoundTripper around the original.
+type wrappedTransport struct {
+	next  http.RoundTripper
+	calls atomic.Int64
+}
+
+func (w *wrappedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	w.calls.Add(1)
+	return w.next.RoundTrip(r)
+}
+
+// wrapDefaultTransport replaces http.DefaultTransport with a wrapper until
+// the test ends. Tests using it must not run in parallel.
+func wrapDefaultTransport(t *testing.T) *wrappedTransport {
+	t.Helper()
+	orig := http.DefaultTransport
+	w := &wrappedTransport{next: orig}
+	http.DefaultTransport = w
+	t.Cleanup(func() { http.DefaultTransport = orig })
+	return w
+}
+
+func TestWrappedDefaultTransport(t *testing.T) {
+	s := newStub(t, status(http.StatusOK))
+	w := wrapDefaultTransport(t)
+	c := s.client(func(o *Options) { o.ResponseHeaderTimeout = 7 * time.Second })
+	tr, ok := c.HTTPClient().Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("built-in transport is a %T", c.HTTPClient().Transport)
+	}
+	// The documented defaults of net/http's transport, plus our timeouts.
+	if tr.Proxy == nil || !tr.ForceAttemptHTTP2 || tr.ExpectContinueTimeout != time.Second ||
+		tr.ResponseHeaderTimeout != 7*time.Second || tr.TLSHandshakeTimeout != 10*time.Second {
+		t.Fatalf("transport built without DefaultTransport: %+v", tr)
+	}
+	if _, err := c.HeadBucket(context.Background(), "bkt"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.requests()); n != 1 {
+		t.Fatalf("%d requests reached the server, want 1", n)
+	}
+	if n := w.calls.Load(); n != 0 {
+		t.Fatalf("the wrapper sent %d requests; the client's own transport should have", n)
+	}
 }
 
 func TestCollapseSlashes(t *testing.T) {

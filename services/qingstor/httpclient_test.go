@@ -284,3 +284,26 @@ func TestHTTPClientPairChecks(t *testing.T) {
 		t.Fatalf("Write with a nil http_client: %v", err)
 	}
 }
+
+// Programs that trace or log install a wrapper as http.DefaultTransport; a
+// storage opened from a connection string without http_client must work
+// there (it builds its own transport, so the wrapper sees nothing).
+func TestWrappedDefaultTransport(t *testing.T) {
+	srv := localServer(t)
+	orig := http.DefaultTransport
+	wrapper := &requestLog{base: orig}
+	http.DefaultTransport = wrapper
+	t.Cleanup(func() { http.DefaultTransport = orig })
+
+	st := newStore(t, srv, uniqueDir("/wrapped/"))
+	if _, err := st.Write("a", strings.NewReader("abc"), 3); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := st.Read("a", &buf); err != nil || buf.String() != "abc" {
+		t.Fatalf("Read = %q, %v", buf.String(), err)
+	}
+	if n := wrapper.len(); n != 0 {
+		t.Fatalf("the DefaultTransport wrapper sent %d requests", n)
+	}
+}
