@@ -104,6 +104,7 @@ func (s *Server) authenticate(q *request) *apiError {
 	if d := s.now().Sub(t); d > maxClockSkew || d < -maxClockSkew {
 		return errf(http.StatusForbidden, "request_expired", "The request date is more than 15 minutes from the server time.")
 	}
+	q.accessKey = ak
 	return nil
 }
 
@@ -131,6 +132,7 @@ func (s *Server) authPresigned(q *request) *apiError {
 	if s.now().Unix() > expires {
 		return errf(http.StatusForbidden, "request_expired", "The presigned URL has expired.")
 	}
+	q.accessKey = ak
 	return nil
 }
 

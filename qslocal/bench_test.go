@@ -228,7 +228,7 @@ const listKeys = 100000
 
 func listKey(i int) string { return fmt.Sprintf("dir%03d/file-%07d.dat", i%100, i) }
 
-// BenchmarkList100k lists 100,000 keys in pages of 1,000 over HTTP
+// BenchmarkList100k lists 100,000 keys in pages of 100 (the server's cap) over HTTP
 // (keys/s), beside a bare bbolt cursor scan over the same records.
 func BenchmarkList100k(b *testing.B) {
 	ts := StartTest(b)
@@ -249,7 +249,7 @@ func BenchmarkList100k(b *testing.B) {
 			marker, n := "", 0
 			for {
 				var lo listObjectsJSON
-				c.call("GET", "/bkt-bench", "limit=1000&marker="+qesc(marker), nil).want(b, 200, "").json(b, &lo)
+				c.call("GET", "/bkt-bench", "limit=100&marker="+qesc(marker), nil).want(b, 200, "").json(b, &lo)
 				n += len(lo.Keys)
 				if !lo.HasMore {
 					break
@@ -268,12 +268,12 @@ func BenchmarkList100k(b *testing.B) {
 	b.Run("qslocal-handler", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			marker := ""
-			for page := 0; page < listKeys/1000; page++ {
-				r := c.newReq("GET", "/bkt-bench", "limit=1000&marker="+qesc(marker), nil)
+			for page := 0; page < listKeys/maxListKeys; page++ {
+				r := c.newReq("GET", "/bkt-bench", "limit=100&marker="+qesc(marker), nil)
 				sign.SignRequest(r, c.ak, c.sk, canonical(r, ""))
 				rec := httptest.NewRecorder()
 				ts.Server.ServeHTTP(rec, r)
-				last := objs[page*1000+999].Key
+				last := objs[(page+1)*maxListKeys-1].Key
 				if rec.Code != 200 || !bytes.Contains(rec.Body.Bytes(), []byte(`"next_marker":"`+last+`"`)) {
 					b.Fatalf("page %d: %d", page, rec.Code)
 				}
@@ -286,7 +286,7 @@ func BenchmarkList100k(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			marker, n := "", 0
 			for {
-				page, err := ts.Server.Store().ListObjects("bkt-bench", "", "", marker, 1000)
+				page, err := ts.Server.Store().ListObjects("bkt-bench", "", "", marker, maxListKeys)
 				if err != nil {
 					b.Fatal(err)
 				}

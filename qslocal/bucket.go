@@ -2,6 +2,8 @@ package qslocal
 
 import (
 	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -110,7 +112,7 @@ func (s *Server) putBucket(q *request) *apiError {
 	if zone == "" {
 		zone = s.opts.Zone
 	}
-	err := s.st.CreateBucket(store.Bucket{Name: q.bucket, Zone: zone, Created: s.now().UTC()})
+	err := s.st.CreateBucket(store.Bucket{Name: q.bucket, Zone: zone, Owner: q.accessKey, Created: s.now().UTC()})
 	if err != nil {
 		return s.storeErr(q, err)
 	}
@@ -149,26 +151,32 @@ func (s *Server) bucketStats(q *request) *apiError {
 	return nil
 }
 
-// listObjects is GET /bucket. Decisions: limit defaults to 100 (the docs)
-// and is clamped to 1000 (clients ask for 200 or 1000); results start
-// strictly after marker; next_marker is the last key or common prefix of the
-// page and has_more says whether more follow; keys are in byte order.
+// listObjects is GET /bucket. As documented: limit defaults to 100 and a
+// page holds at most 100 keys and common prefixes whatever limit asks (the
+// answer's limit field says what was applied), and marker carries the same
+// value as next_marker. Decisions: results start strictly after the request's
+// marker; next_marker is the last key or common prefix of the page; keys are
+// in byte order.
 func (s *Server) listObjects(q *request) *apiError {
-	limit, e := intParam(q, "limit", 100)
+	limit, e := intParam(q, "limit", maxListKeys)
 	if e != nil {
 		return e
 	}
-	limit = clampLimit(limit, 100, 1000)
+	limit = clampLimit(limit, maxListKeys, maxListKeys)
 	prefix, delim, marker := q.get("prefix"), q.get("delimiter"), q.get("marker")
 	if len(prefix) > maxKeyLen || len(marker) > maxKeyLen || len(delim) > 16 {
 		return errf(http.StatusBadRequest, "invalid_argument", "prefix, marker or delimiter is too long.")
+	}
+	b, err := s.st.GetBucket(q.bucket)
+	if err != nil {
+		return s.storeErr(q, err)
 	}
 	page, err := s.st.ListObjects(q.bucket, prefix, delim, marker, limit)
 	if err != nil {
 		return s.storeErr(q, err)
 	}
-	out := listObjectsJSON{Name: q.bucket, Owner: ownerJSON{ID: "qslocal", Name: "qslocal"}, Prefix: prefix, Delimiter: delim,
-		Limit: limit, Marker: marker, NextMarker: page.NextMarker, HasMore: page.HasMore,
+	out := listObjectsJSON{Name: q.bucket, Owner: s.owner(b), Prefix: prefix, Delimiter: delim,
+		Limit: limit, Marker: page.NextMarker, NextMarker: page.NextMarker, HasMore: page.HasMore,
 		Keys: make([]keyJSON, 0, len(page.Objects)), CommonPrefixes: page.CommonPrefixes}
 	if out.CommonPrefixes == nil {
 		out.CommonPrefixes = []string{}
@@ -180,6 +188,20 @@ func (s *Server) listObjects(q *request) *apiError {
 	}
 	writeJSON(q.w, http.StatusOK, out)
 	return nil
+}
+
+// owner is the owner field of a listing: the access key that created the
+// bucket. qslocal has no user accounts, so the id is made from the key
+// ("usr-" and 8 hex digits, the docs' shape) and the name is the key id. A
+// bucket created without a request (CreateBucket, or a store written before
+// owners were recorded) belongs to the first configured access key id.
+func (s *Server) owner(b *store.Bucket) ownerJSON {
+	ak := b.Owner
+	if ak == "" {
+		ak = sortedKeys(s.opts.Credentials)[0]
+	}
+	sum := sha256.Sum256([]byte(ak))
+	return ownerJSON{ID: "usr-" + hex.EncodeToString(sum[:4]), Name: ak}
 }
 
 // listUploads is GET /bucket?uploads (limit default 200, max 1000).

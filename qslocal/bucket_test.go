@@ -105,7 +105,7 @@ func TestListObjects(t *testing.T) {
 		}
 		// limit clamps and bad limit
 		c.call("GET", "/bkt-test", "limit=5000", nil).want(t, 200, "").json(t, &lo)
-		if lo.Limit != 1000 {
+		if lo.Limit != 100 {
 			t.Fatalf("limit not clamped: %d", lo.Limit)
 		}
 		c.call("GET", "/bkt-test", "limit=x", nil).want(t, 400, "invalid_argument")

@@ -194,6 +194,9 @@ type request struct {
 	vhost bool
 	// op is the routed operation's name (empty until routed).
 	op string
+	// accessKey is the access key id the request was signed with, once
+	// authenticated.
+	accessKey string
 }
 
 func (q *request) has(flag string) bool { _, ok := q.query[flag]; return ok }

@@ -19,6 +19,7 @@ const (
 	maxJSONBody       = 4 << 20 // request JSON bodies (delete multiple, complete)
 	maxPartNumber     = 10000   // part numbers 0..10000
 	maxDeleteKeys     = 1000    // delete multiple
+	maxListKeys       = 100     // list objects: default and maximum page size
 	defaultMinPart    = 4 << 20 // every part but the last: at least 4 MiB
 )
 

@@ -38,6 +38,7 @@ var (
 type Bucket struct {
 	Name    string    `json:"name"`
 	Zone    string    `json:"zone"`
+	Owner   string    `json:"owner,omitempty"` // access key id of the creator ("" for buckets made without a request)
 	Created time.Time `json:"created"`
 }
 
