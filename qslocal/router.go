@@ -45,6 +45,9 @@ func (s *Server) serve(q *request) *apiError {
 		return errf(http.StatusBadRequest, "invalid_argument", "Malformed query string.")
 	}
 	q.query = qv
+	if e := checkRepeatedSigned(qv); e != nil {
+		return e
+	}
 	path := r.URL.Path
 	if hi.bucket != "" {
 		q.bucket, q.vhost = hi.bucket, true

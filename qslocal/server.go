@@ -24,6 +24,9 @@
 //   - Content-MD5 is base64 (24 characters) or hex (32); "flag" and "flag=" are
 //     the same; query keys that are not signed sub-resources are ignored,
 //     signed sub-resources an operation does not support are 400 invalid_request.
+//     A signed sub-resource or presigned parameter that appears twice in the
+//     query is 400 invalid_request before authentication (the string to sign
+//     joins the values, handlers would act on the first).
 //   - Listing: limit defaults to 100, clamped to 1000; results start strictly
 //     after marker; has_more and next_marker page. List parts returns parts
 //     >= part_number_marker with count the total number of parts.
