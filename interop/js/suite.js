@@ -27,6 +27,9 @@ const PENDING = new Map([
   ['cond: If-Unmodified-Since', 'percent-encoded dates (the SDK runs encodeURI on header values) are ignored'],
   ['cond: a 412 on GET carries the JSON error body', 'a 412 on GET has no body'],
   ['ssec: GET and HEAD answer with the algorithm and the key MD5', 'SSE-C answers lack x-qs-encryption-customer-key-md5'],
+  ['fetch: a chunked source (no Content-Length)', 'fetch refuses sources without Content-Length'],
+  ['fetch: x-qs-fetch-if-unmodified-since', 'percent-encoded dates (the SDK runs encodeURI on header values) are refused'],
+  ['fetch: with SSE-C headers the object is never stored in plaintext', 'fetch ignores SSE-C headers and stores plaintext'],
 ]);
 
 const assert = require('node:assert/strict');
@@ -76,13 +79,20 @@ const agent = new http.Agent({ keepAlive: true, lookup });
 
 // client returns a QingStor service object; binary clients get bodies as
 // Buffers (the SDK's default, JSON, would parse or mangle object bytes).
-function client({ ak = AK, sk = SK, binary = false } = {}) {
+function client({ ak = AK, sk = SK, binary = false, vhost = false } = {}) {
   return new QingStor(new Config({
     access_key_id: ak,
     secret_access_key: sk,
     endpoint: `http://localhost:${serverPort}`,
+    enable_virtual_host_style: vhost,
     log_level: 'error',
-    getAxiosConfig: () => ({ httpAgent: agent, proxy: false, maxRedirects: 0, responseType: binary ? 'arraybuffer' : 'json' }),
+    getAxiosConfig: (operation) => {
+      // Shim: in virtual-host style the SDK still sets Host to the zone
+      // host (browsers drop it as unsafe; node sends it): let node derive
+      // Host from the URL, as a browser does. Host is not signed.
+      if (vhost) delete operation.headers.host;
+      return { httpAgent: agent, proxy: false, maxRedirects: 0, responseType: binary ? 'arraybuffer' : 'json' };
+    },
   }));
 }
 const qs = client();
@@ -126,6 +136,7 @@ async function run() {
     console.log(`FAIL  PENDING names no case: ${n}`);
   }
   agent.destroy();
+  sourceServer.close();
   if (pendingFailed.length) console.log(`${pendingFailed.length} pending (failing as expected): ${pendingFailed.join('; ')}`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
@@ -852,6 +863,140 @@ test('presign: a tampered signature is 401 signature_not_matched', async () => {
   const g = await fetchURL(u.toString());
   assert.equal(g.status, 401);
   assert.equal(bodyJSON(g.body).code, 'signature_not_matched');
+});
+
+// ---- fetch -------------------------------------------------------------------
+
+// A source server on loopback for fetch: /plain answers with Content-Length,
+// /chunked without, anything else 404.
+const FETCH_BODY = payload(70000, 17);
+let sourceURL = '';
+const sourceServer = http.createServer((req, res) => {
+  if (req.url.startsWith('/plain')) {
+    res.writeHead(200, { 'content-type': 'application/x-fetched', 'content-length': FETCH_BODY.length });
+    return res.end(FETCH_BODY);
+  }
+  if (req.url.startsWith('/chunked')) {
+    res.writeHead(200, { 'content-type': 'application/x-fetched' });
+    for (let i = 0; i < FETCH_BODY.length; i += 8192) res.write(FETCH_BODY.subarray(i, i + 8192));
+    return res.end();
+  }
+  res.writeHead(404, { 'content-length': 0 });
+  res.end();
+});
+
+test('fetch: a source with Content-Length is stored', async () => {
+  await new Promise((resolve) => sourceServer.listen(0, '127.0.0.1', resolve));
+  sourceURL = `http://127.0.0.1:${sourceServer.address().port}`;
+  // The SDK always sends a Content-Type (application/octet-stream unless
+  // told): it is the object's type, the source's is not used.
+  const r = await put('fetch/plain', undefined, { 'x-qs-fetch-source': `${sourceURL}/plain/a file.bin`, 'content-type': 'image/x-test' });
+  assert.equal(r.status, 201);
+  const g = await getBytes('fetch/plain');
+  assert.ok(g.body.equals(FETCH_BODY), 'fetched body differs');
+  assert.equal(g.res.headers['content-type'], 'image/x-test');
+});
+
+test('fetch: a chunked source (no Content-Length)', async () => {
+  const r = await put('fetch/chunked', undefined, { 'x-qs-fetch-source': `${sourceURL}/chunked` });
+  assert.equal(r.status, 201);
+  assert.ok((await getBytes('fetch/chunked')).body.equals(FETCH_BODY), 'fetched body differs');
+});
+
+test('fetch: a 404 source is 404 object_not_exists', async () => {
+  await fails(put('fetch/none', undefined, { 'x-qs-fetch-source': `${sourceURL}/missing` }), 404, 'object_not_exists');
+  await fails(bucket().headObject('fetch/none'), 404);
+});
+
+test('fetch: x-qs-fetch-if-unmodified-since', async () => {
+  const src = { 'x-qs-fetch-source': `${sourceURL}/plain` };
+  await fails(put('fetch/plain', undefined, { ...src, 'x-qs-fetch-if-unmodified-since': httpDate(Date.now() - HOUR) }), 412, 'precondition_failed');
+  const r = await put('fetch/plain', undefined, { ...src, 'x-qs-fetch-if-unmodified-since': httpDate(Date.now() + HOUR) });
+  assert.equal(r.status, 201);
+});
+
+test('fetch: with SSE-C headers the object is never stored in plaintext', async () => {
+  let r;
+  try {
+    r = await put('fetch/ssec', undefined, { 'x-qs-fetch-source': `${sourceURL}/plain`, ...KEY_A });
+  } catch (e) {
+    if (!e.response) throw e;
+    assert.equal(e.response.status, 400, 'a refusal is a 400');
+    return fails(bucket().headObject('fetch/ssec'), 404);
+  }
+  assert.equal(r.status, 201);
+  await fails(bucketBin().getObject('fetch/ssec'), 403, 'permission_denied');
+  assert.ok((await getBytes('fetch/ssec', KEY_A)).body.equals(FETCH_BODY), 'decrypted fetched body differs');
+});
+
+// ---- more listings, storage classes, virtual-host style ---------------------
+
+test('service: listBuckets pages with limit and offset', async () => {
+  const all = (await qs.listBuckets()).data;
+  const names = [];
+  for (let off = 0; off < all.count; off++) {
+    const { data } = await qs.listBuckets({ limit: 1, offset: off });
+    assert.equal(data.buckets.length, 1);
+    assert.equal(data.count, all.count, 'count is the total');
+    names.push(data.buckets[0].name);
+  }
+  assertSameKeys(names, all.buckets.map((b) => b.name));
+});
+
+test('multipart: list uploads pages with key_marker and upload_id_marker', async () => {
+  const keys = ['ups/k1', 'ups/k1', 'ups/k2', 'ups/k2 ü', 'ups/k3'];
+  const want = [];
+  for (const k of keys) want.push(`${k} ${(await bucket().initiateMultipartUpload(k)).data.upload_id}`);
+  try {
+    const got = [];
+    let markers = {};
+    for (let i = 0; i < 10; i++) {
+      const { data } = await bucket().listMultipartUploads({ prefix: 'ups/', limit: 2, ...markers });
+      assert.ok(data.uploads.length <= 2, `page of ${data.uploads.length}`);
+      got.push(...data.uploads.map((u) => `${u.key} ${u.upload_id}`));
+      if (!data.has_more) break;
+      markers = { key_marker: data.next_key_marker, upload_id_marker: data.next_upload_id_marker };
+    }
+    assertSameKeys(got, want);
+  } finally {
+    for (const w of want) {
+      const at = w.lastIndexOf(' ');
+      await bucket().abortMultipartUpload(w.slice(0, at), { upload_id: w.slice(at + 1) });
+    }
+  }
+});
+
+test('delete multiple: quiet mode lists no deleted keys', async () => {
+  await put('quiet/a', Buffer.from('a'));
+  await put('quiet/b', Buffer.from('b'));
+  const { data } = await bucket().deleteMultipleObjects({ objects: [{ key: 'quiet/a' }, { key: 'quiet/b' }], quiet: true });
+  assert.deepEqual(data.deleted || [], []);
+  assert.deepEqual(data.errors || [], []);
+  await fails(bucket().headObject('quiet/a'), 404);
+});
+
+test('storage class: STANDARD_IA is kept, an unknown class is 400 invalid_request', async () => {
+  await put('class/ia', Buffer.from('cold'), { 'x-qs-storage-class': 'STANDARD_IA' });
+  const h = await bucket().headObject('class/ia');
+  assert.equal(h.headers['x-qs-storage-class'], 'STANDARD_IA');
+  const { data } = await bucket().listObjects({ prefix: 'class/' });
+  assert.equal(data.keys[0].storage_class, 'STANDARD_IA');
+  await fails(put('class/bad', Buffer.from('x'), { 'x-qs-storage-class': 'GLACIER' }), 400, 'invalid_request');
+  await fails(bucket().headObject('class/bad'), 404);
+});
+
+test('virtual-host style: bucket and object requests on <bucket>.<zone>.<host>', async () => {
+  const vq = client({ vhost: true });
+  const vb = vq.Bucket(MAIN, ZONE);
+  const key = 'vhost/' + HOSTILE_KEYS.find(([l]) => l === 'spaces')[1];
+  assert.equal((await vb.head()).status, 200);
+  assert.equal((await vb.putObject(key, { body: Buffer.from('vhost') })).status, 201);
+  assert.equal((await vb.headObject(key)).headers['content-length'], '5');
+  const { data } = await vb.listObjects({ prefix: 'vhost/' });
+  assert.deepEqual(data.keys.map((k) => k.key), [key]);
+  const stats = await vb.getStatistics();
+  assert.equal(stats.data.name, MAIN);
+  assert.equal((await vb.deleteObject(key)).status, 204);
 });
 
 // ---- credentials ---------------------------------------------------------------
