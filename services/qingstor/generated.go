@@ -90,6 +90,36 @@ func WithDefaultCopySourceEncryptionCustomerKey(v []byte) Pair {
 	return Pair{Key: "default_copy_source_encryption_customer_key", Value: v}
 }
 
+// WithPartSize returns the pair "part_size".
+//
+// PartSize is the part size of large transfers: Write and WriteStream above the upload threshold, Read into an io.WriterAt, Copy above 5 GiB; grown when 10000 parts would not hold the object; 0 means the default (16 MiB for writes and reads, 1 GiB for copies).
+func WithPartSize(v int64) Pair { return Pair{Key: "part_size", Value: v} }
+
+// WithDefaultPartSize returns the pair "default_part_size".
+//
+// DefaultPartSize is the default part_size of every operation accepting part_size.
+func WithDefaultPartSize(v int64) Pair { return Pair{Key: "default_part_size", Value: v} }
+
+// WithPartConcurrency returns the pair "part_concurrency".
+//
+// PartConcurrency is how many parts of one large transfer are in flight at once; 0 means the default (4); 1 makes reads into an io.WriterAt sequential.
+func WithPartConcurrency(v int) Pair { return Pair{Key: "part_concurrency", Value: v} }
+
+// WithDefaultPartConcurrency returns the pair "default_part_concurrency".
+//
+// DefaultPartConcurrency is the default part_concurrency of every operation accepting part_concurrency.
+func WithDefaultPartConcurrency(v int) Pair { return Pair{Key: "default_part_concurrency", Value: v} }
+
+// WithVerifyContent returns the pair "verify_content".
+//
+// VerifyContent turns on full verification of large writes: every part carries its Content-MD5 and the completed object's ETag is the MD5 of the whole content, so later reads (check_md5) and comparisons can verify it.
+func WithVerifyContent() Pair { return Pair{Key: "verify_content", Value: true} }
+
+// WithDefaultVerifyContent returns the pair "default_verify_content".
+//
+// DefaultVerifyContent is the default verify_content of every operation accepting verify_content.
+func WithDefaultVerifyContent() Pair { return Pair{Key: "default_verify_content", Value: true} }
+
 // WithCheckMd5 returns the pair "check_md5".
 //
 // CheckMd5 makes a Read of a whole object verify the received bytes against the object's ETag when that ETag is a plain MD5.
@@ -190,9 +220,12 @@ var pairMap = map[string]string{
 	"default_encryption_customer_algorithm":             "string",
 	"default_encryption_customer_key":                   "[]byte",
 	"default_io_callback":                               "func([]byte)",
+	"default_part_concurrency":                          "int",
+	"default_part_size":                                 "int64",
 	"default_service_pairs":                             "DefaultServicePairs",
 	"default_storage_class":                             "string",
 	"default_storage_pairs":                             "DefaultStoragePairs",
+	"default_verify_content":                            "bool",
 	"disable_uri_cleaning":                              "bool",
 	"enable_loose_pair":                                 "bool",
 	"enable_virtual_dir":                                "bool",
@@ -212,10 +245,13 @@ var pairMap = map[string]string{
 	"name":                                              "string",
 	"object_mode":                                       "ObjectMode",
 	"offset":                                            "int64",
+	"part_concurrency":                                  "int",
+	"part_size":                                         "int64",
 	"service_features":                                  "ServiceFeatures",
 	"size":                                              "int64",
 	"storage_class":                                     "string",
 	"storage_features":                                  "StorageFeatures",
+	"verify_content":                                    "bool",
 	"work_dir":                                          "string",
 }
 
@@ -1028,6 +1064,26 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			result.DefaultStoragePairs.Write = append(result.DefaultStoragePairs.Write, p)
 			result.DefaultStoragePairs.WriteAppend = append(result.DefaultStoragePairs.WriteAppend, p)
 			result.DefaultStoragePairs.WriteMultipart = append(result.DefaultStoragePairs.WriteMultipart, p)
+		case "default_part_concurrency":
+			x, ok := v.Value.(int)
+			if !ok {
+				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "int")
+			}
+			result.HasDefaultStoragePairs = true
+			p := Pair{Key: "part_concurrency", Value: x}
+			result.DefaultStoragePairs.Read = append(result.DefaultStoragePairs.Read, p)
+			result.DefaultStoragePairs.Write = append(result.DefaultStoragePairs.Write, p)
+			result.DefaultStoragePairs.Copy = append(result.DefaultStoragePairs.Copy, p)
+		case "default_part_size":
+			x, ok := v.Value.(int64)
+			if !ok {
+				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "int64")
+			}
+			result.HasDefaultStoragePairs = true
+			p := Pair{Key: "part_size", Value: x}
+			result.DefaultStoragePairs.Read = append(result.DefaultStoragePairs.Read, p)
+			result.DefaultStoragePairs.Write = append(result.DefaultStoragePairs.Write, p)
+			result.DefaultStoragePairs.Copy = append(result.DefaultStoragePairs.Copy, p)
 		case "default_storage_class":
 			x, ok := v.Value.(string)
 			if !ok {
@@ -1041,6 +1097,14 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			result.DefaultStoragePairs.CreateMultipart = append(result.DefaultStoragePairs.CreateMultipart, p)
 			result.DefaultStoragePairs.QuerySignHTTPWrite = append(result.DefaultStoragePairs.QuerySignHTTPWrite, p)
 			result.DefaultStoragePairs.QuerySignHTTPCreateMultipart = append(result.DefaultStoragePairs.QuerySignHTTPCreateMultipart, p)
+		case "default_verify_content":
+			x, ok := v.Value.(bool)
+			if !ok {
+				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "bool")
+			}
+			result.HasDefaultStoragePairs = true
+			p := Pair{Key: "verify_content", Value: x}
+			result.DefaultStoragePairs.Write = append(result.DefaultStoragePairs.Write, p)
 		}
 	}
 	var missing []string
@@ -1278,6 +1342,10 @@ type pairStorageRead struct {
 	IoCallback                     func([]byte)
 	HasCheckMd5                    bool
 	CheckMd5                       bool
+	HasPartSize                    bool
+	PartSize                       int64
+	HasPartConcurrency             bool
+	PartConcurrency                int
 	HasEncryptionCustomerAlgorithm bool
 	EncryptionCustomerAlgorithm    string
 	HasEncryptionCustomerKey       bool
@@ -1329,6 +1397,26 @@ func (s *Storage) parsePairStorageRead(opts []Pair) (pairStorageRead, error) {
 			}
 			result.HasCheckMd5 = true
 			result.CheckMd5 = x
+		case "part_size":
+			if result.HasPartSize {
+				continue
+			}
+			x, ok := v.Value.(int64)
+			if !ok {
+				return pairStorageRead{}, pairTypeMismatch("read", v, "int64")
+			}
+			result.HasPartSize = true
+			result.PartSize = x
+		case "part_concurrency":
+			if result.HasPartConcurrency {
+				continue
+			}
+			x, ok := v.Value.(int)
+			if !ok {
+				return pairStorageRead{}, pairTypeMismatch("read", v, "int")
+			}
+			result.HasPartConcurrency = true
+			result.PartConcurrency = x
 		case "encryption_customer_algorithm":
 			if result.HasEncryptionCustomerAlgorithm {
 				continue
@@ -1368,7 +1456,7 @@ func (s *Storage) Read(path string, w io.Writer, pairs ...Pair) (n int64, err er
 
 // ReadWithContext will copy the content of the object at path into w and return the number of bytes copied.
 //
-// It accepts pairs optional: offset, size, io_callback, check_md5, encryption_customer_algorithm, encryption_customer_key. Errors are wrapped by s.formatError; it calls s.read.
+// It accepts pairs optional: offset, size, io_callback, check_md5, part_size, part_concurrency, encryption_customer_algorithm, encryption_customer_key. Errors are wrapped by s.formatError; it calls s.read.
 func (s *Storage) ReadWithContext(ctx context.Context, path string, w io.Writer, pairs ...Pair) (n int64, err error) {
 	defer func() {
 		if err != nil {
@@ -1466,6 +1554,14 @@ type pairStorageWrite struct {
 	StorageClass                   string
 	HasIoCallback                  bool
 	IoCallback                     func([]byte)
+	HasPartSize                    bool
+	PartSize                       int64
+	HasPartConcurrency             bool
+	PartConcurrency                int
+	HasVerifyContent               bool
+	VerifyContent                  bool
+	HasMultipartID                 bool
+	MultipartID                    string
 	HasEncryptionCustomerAlgorithm bool
 	EncryptionCustomerAlgorithm    string
 	HasEncryptionCustomerKey       bool
@@ -1517,6 +1613,46 @@ func (s *Storage) parsePairStorageWrite(opts []Pair) (pairStorageWrite, error) {
 			}
 			result.HasIoCallback = true
 			result.IoCallback = x
+		case "part_size":
+			if result.HasPartSize {
+				continue
+			}
+			x, ok := v.Value.(int64)
+			if !ok {
+				return pairStorageWrite{}, pairTypeMismatch("write", v, "int64")
+			}
+			result.HasPartSize = true
+			result.PartSize = x
+		case "part_concurrency":
+			if result.HasPartConcurrency {
+				continue
+			}
+			x, ok := v.Value.(int)
+			if !ok {
+				return pairStorageWrite{}, pairTypeMismatch("write", v, "int")
+			}
+			result.HasPartConcurrency = true
+			result.PartConcurrency = x
+		case "verify_content":
+			if result.HasVerifyContent {
+				continue
+			}
+			x, ok := v.Value.(bool)
+			if !ok {
+				return pairStorageWrite{}, pairTypeMismatch("write", v, "bool")
+			}
+			result.HasVerifyContent = true
+			result.VerifyContent = x
+		case "multipart_id":
+			if result.HasMultipartID {
+				continue
+			}
+			x, ok := v.Value.(string)
+			if !ok {
+				return pairStorageWrite{}, pairTypeMismatch("write", v, "string")
+			}
+			result.HasMultipartID = true
+			result.MultipartID = x
 		case "encryption_customer_algorithm":
 			if result.HasEncryptionCustomerAlgorithm {
 				continue
@@ -1556,7 +1692,7 @@ func (s *Storage) Write(path string, r io.Reader, size int64, pairs ...Pair) (n 
 
 // WriteWithContext will store exactly size bytes read from r at path and return the number of bytes written.
 //
-// It accepts pairs optional: content_md5, content_type, storage_class, io_callback, encryption_customer_algorithm, encryption_customer_key. Errors are wrapped by s.formatError; it calls s.write.
+// It accepts pairs optional: content_md5, content_type, storage_class, io_callback, part_size, part_concurrency, verify_content, multipart_id, encryption_customer_algorithm, encryption_customer_key. Errors are wrapped by s.formatError; it calls s.write.
 func (s *Storage) WriteWithContext(ctx context.Context, path string, r io.Reader, size int64, pairs ...Pair) (n int64, err error) {
 	defer func() {
 		if err != nil {
@@ -1776,6 +1912,10 @@ func (s *Storage) WriteAppendWithContext(ctx context.Context, o *Object, r io.Re
 // pairStorageCopy holds the parsed pairs of Copy.
 type pairStorageCopy struct {
 	pairs                                    []Pair
+	HasPartSize                              bool
+	PartSize                                 int64
+	HasPartConcurrency                       bool
+	PartConcurrency                          int
 	HasEncryptionCustomerAlgorithm           bool
 	EncryptionCustomerAlgorithm              string
 	HasEncryptionCustomerKey                 bool
@@ -1793,6 +1933,26 @@ func (s *Storage) parsePairStorageCopy(opts []Pair) (pairStorageCopy, error) {
 	result := pairStorageCopy{pairs: opts}
 	for _, v := range opts {
 		switch v.Key {
+		case "part_size":
+			if result.HasPartSize {
+				continue
+			}
+			x, ok := v.Value.(int64)
+			if !ok {
+				return pairStorageCopy{}, pairTypeMismatch("copy", v, "int64")
+			}
+			result.HasPartSize = true
+			result.PartSize = x
+		case "part_concurrency":
+			if result.HasPartConcurrency {
+				continue
+			}
+			x, ok := v.Value.(int)
+			if !ok {
+				return pairStorageCopy{}, pairTypeMismatch("copy", v, "int")
+			}
+			result.HasPartConcurrency = true
+			result.PartConcurrency = x
 		case "encryption_customer_algorithm":
 			if result.HasEncryptionCustomerAlgorithm {
 				continue
@@ -1862,7 +2022,7 @@ func (s *Storage) Copy(src string, dst string, pairs ...Pair) (err error) {
 
 // CopyWithContext will copy the object at src to dst, overwriting dst.
 //
-// It accepts pairs optional: encryption_customer_algorithm, encryption_customer_key, copy_source_encryption_customer_algorithm, copy_source_encryption_customer_key, copy_source_encryption_customer_key_md5. Errors are wrapped by s.formatError; it calls s.copy.
+// It accepts pairs optional: part_size, part_concurrency, encryption_customer_algorithm, encryption_customer_key, copy_source_encryption_customer_algorithm, copy_source_encryption_customer_key, copy_source_encryption_customer_key_md5. Errors are wrapped by s.formatError; it calls s.copy.
 func (s *Storage) CopyWithContext(ctx context.Context, src string, dst string, pairs ...Pair) (err error) {
 	defer func() {
 		if err != nil {

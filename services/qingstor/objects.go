@@ -176,6 +176,13 @@ func (s *Storage) read(ctx context.Context, path string, w io.Writer, opt pairSt
 		}
 		return 0, checkObjectAnswer(m)
 	}
+	p, err := s.upload.plan(opt.HasPartSize, opt.PartSize, opt.HasPartConcurrency, opt.PartConcurrency)
+	if err != nil {
+		return 0, err
+	}
+	if dst, pos, ok := parallelTarget(w, opt, p); ok {
+		return s.readParallel(ctx, k, key, dst, pos, opt.IoCallback, p) // download.go
+	}
 	rng, err := byteRange(opt.Offset, opt.Size, opt.HasSize)
 	if err != nil {
 		return 0, err
@@ -264,40 +271,84 @@ func plainMD5(etag string) string {
 
 // write stores exactly size bytes of r at path. A nil r is allowed only with
 // size 0; extra bytes of r are not read; a shorter r fails and stores
-// nothing. Objects larger than the upload threshold go through a parallel
-// multipart upload (upload.go).
+// nothing. Objects larger than the upload threshold (or than part_size when
+// given), and every write with multipart_id, go through the transfer engine
+// (upload.go).
 func (s *Storage) write(ctx context.Context, path string, r io.Reader, size int64, opt pairStorageWrite) (int64, error) {
-	k, err := s.fileKey(path)
-	if err != nil {
-		return 0, err
-	}
-	if err := checkStorageClass(opt.HasStorageClass, opt.StorageClass); err != nil {
-		return 0, err
-	}
 	if size < 0 || size > maxObjectSize {
 		return 0, fmt.Errorf("%w: %d is outside 0..%d", ErrSizeInvalid, size, int64(maxObjectSize))
 	}
 	if r == nil && size > 0 {
 		return 0, fmt.Errorf("%w: nil reader with size %d", ErrSizeInvalid, size)
 	}
-	key, err := sseKey(opt.HasEncryptionCustomerAlgorithm, opt.EncryptionCustomerAlgorithm, opt.HasEncryptionCustomerKey, opt.EncryptionCustomerKey)
+	k, lw, err := s.writeOptions(path, opt)
 	if err != nil {
 		return 0, err
+	}
+	threshold := s.upload.threshold()
+	if lw.plan.custom {
+		threshold = lw.plan.partSize
+	}
+	if size > threshold || lw.uploadID != "" {
+		return s.writeLarge(ctx, k, r, size, lw)
+	}
+	return s.putOne(ctx, k, requestBody(r, size, opt.IoCallback), size, lw)
+}
+
+// writeOptions checks the path and pairs of a write and returns the key
+// and the options of the transfer.
+func (s *Storage) writeOptions(path string, opt pairStorageWrite) (string, largeWrite, error) {
+	var lw largeWrite
+	k, err := s.fileKey(path)
+	if err != nil {
+		return "", lw, err
+	}
+	if err := checkStorageClass(opt.HasStorageClass, opt.StorageClass); err != nil {
+		return "", lw, err
+	}
+	if opt.HasMultipartID && opt.MultipartID == "" {
+		return "", lw, fmt.Errorf("%w: empty multipart_id", ErrPathInvalid)
+	}
+	key, err := sseKey(opt.HasEncryptionCustomerAlgorithm, opt.EncryptionCustomerAlgorithm, opt.HasEncryptionCustomerKey, opt.EncryptionCustomerKey)
+	if err != nil {
+		return "", lw, err
 	}
 	sum, err := contentMD5(opt.HasContentMd5, opt.ContentMd5)
 	if err != nil {
-		return 0, err
+		return "", lw, err
 	}
-	if size > s.upload.threshold() {
-		return s.writeLarge(ctx, k, r, size, largeWrite{contentType: opt.ContentType, storageClass: opt.StorageClass,
-			sseKey: key, callback: opt.IoCallback, wantMD5: sum})
+	p, err := s.upload.plan(opt.HasPartSize, opt.PartSize, opt.HasPartConcurrency, opt.PartConcurrency)
+	if err != nil {
+		return "", lw, err
 	}
-	_, err = s.client.PutObject(ctx, s.name, k, requestBody(r, size, opt.IoCallback), &qsapi.PutObjectInput{
+	return k, largeWrite{contentType: opt.ContentType, storageClass: opt.StorageClass, sseKey: key,
+		callback: opt.IoCallback, wantMD5: sum, verify: opt.VerifyContent, uploadID: opt.MultipartID, plan: p}, nil
+}
+
+// putOne stores body (size bytes) at key k with one request. With
+// verify_content the body's MD5 is sent as Content-MD5 when it is a
+// seekable reader or given as content_md5 (a single request's ETag is the
+// MD5 of the content anyway).
+func (s *Storage) putOne(ctx context.Context, k string, body io.Reader, size int64, lw largeWrite) (int64, error) {
+	sum := lw.wantMD5
+	if sum == nil && lw.verify && size > 0 {
+		if rs, ok := body.(io.ReadSeeker); ok {
+			res := readerMD5(ctx, rs)
+			if res.err != nil {
+				return 0, res.err
+			}
+			if _, err := rs.Seek(0, io.SeekStart); err != nil {
+				return 0, err
+			}
+			sum = res.sum
+		}
+	}
+	_, err := s.client.PutObject(ctx, s.name, k, body, &qsapi.PutObjectInput{
 		ContentLength: size,
 		ContentMD5:    sum,
-		ContentType:   opt.ContentType,
-		StorageClass:  opt.StorageClass,
-		SSECKey:       key,
+		ContentType:   lw.contentType,
+		StorageClass:  lw.storageClass,
+		SSECKey:       lw.sseKey,
 	})
 	if err != nil {
 		return 0, err
@@ -307,14 +358,15 @@ func (s *Storage) write(ctx context.Context, path string, r io.Reader, size int6
 
 // requestBody returns the body of a single request carrying size bytes of
 // r: nil for none, else limitBody(r, size), passed through cb when cb is set
-// (the result is then not seekable: a retry would show cb the bytes twice).
+// (still seekable when r is: a retry re-sends the bytes but cb sees each
+// byte once).
 func requestBody(r io.Reader, size int64, cb func([]byte)) io.Reader {
 	if size == 0 {
 		return nil
 	}
 	body := limitBody(r, size)
 	if cb != nil {
-		body = iowrap.CallbackReader(body, cb)
+		body = &progressReader{r: body, cb: cb}
 	}
 	return body
 }

@@ -42,14 +42,16 @@ func isTooLarge(err error) bool {
 	return ok && qe.Code == "entity_too_large"
 }
 
-// copyLarge copies key sk to dk with a multipart upload filled by part
-// copies, concurrency parts at a time. dst gets src's content type, storage
-// class and user metadata (links stay links), and src's ETag when that is a
-// plain MD5 (same bytes, same digest). dstKey encrypts dst, srcKey opens an
-// encrypted src. Any failure, cancellation included, aborts the upload:
-// dst is replaced only when every part is copied.
-func (s *Storage) copyLarge(ctx context.Context, sk, dk string, srcKey, dstKey []byte) error {
-	m, err := s.client.HeadObject(ctx, s.name, sk, &qsapi.HeadObjectInput{SSECKey: srcKey})
+// copyLarge copies key sk of bucket src to key dk of s with a multipart
+// upload filled by part copies, p.concurrency parts at a time (parts of
+// p.partSize when part_size was given, else of the copy part size). dst
+// gets src's content type, storage class and user metadata (links stay
+// links), and src's ETag when that is a plain MD5 (same bytes, same
+// digest). dstKey encrypts dst, srcKey opens an encrypted src. Any failure,
+// cancellation included, aborts the upload: dst is replaced only when every
+// part is copied.
+func (s *Storage) copyLarge(ctx context.Context, src *Storage, sk, dk string, srcKey, dstKey []byte, p plan) error {
+	m, err := src.client.HeadObject(ctx, src.name, sk, &qsapi.HeadObjectInput{SSECKey: srcKey})
 	if err != nil {
 		return err
 	}
@@ -64,16 +66,19 @@ func (s *Storage) copyLarge(ctx context.Context, sk, dk string, srcKey, dstKey [
 		return err
 	}
 	psz := s.upload.copyPartSize(size)
+	if p.custom {
+		psz = growPartSize(p.partSize, size)
+	}
 	n := int((size + psz - 1) / psz)
 	parts := make([]qsapi.CompletedPart, n)
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(s.upload.concurrency())
+	g.SetLimit(p.concurrency)
 	for i := 0; i < n && gctx.Err() == nil; i++ { // stop starting parts once one failed
 		start := int64(i) * psz
 		end := min(start+psz, size) - 1
 		g.Go(func() error {
 			out, err := s.client.UploadPartCopy(gctx, s.name, dk, init.UploadID, i, &qsapi.UploadPartCopyInput{
-				SourceBucket: s.name, SourceKey: sk, RangeStart: start, RangeEnd: end, HasRange: true,
+				SourceBucket: src.name, SourceKey: sk, RangeStart: start, RangeEnd: end, HasRange: true,
 				SourceSSECKey: srcKey, SSECKey: dstKey,
 			})
 			if err != nil {

@@ -41,6 +41,11 @@ type recorder struct {
 	// fail as QingStor fails copies of sources above 5 GiB.
 	tooLargeCopies bool
 	copiedParts    atomic.Int64
+	// failOnce, when > 0, makes the next upload of part failOnce-1 fail
+	// with 503 after its body was read (a transient failure).
+	failOnce atomic.Int64
+	// ranged counts GETs with a Range header.
+	ranged atomic.Int64
 	// beforePart, when set, runs when a part (upload or copy) arrives.
 	beforePart func()
 	// beforeComplete, when set, runs when a Complete request arrives,
@@ -95,6 +100,11 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.mu.Lock()
 		r.partMD5 = append(r.partMD5, req.Header.Get("Content-Md5"))
 		r.mu.Unlock()
+		if f := r.failOnce.Load(); f > 0 && q.Get("part_number") == itoa(int(f-1)) && r.failOnce.CompareAndSwap(f, 0) {
+			io.Copy(io.Discard, req.Body)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
 		if q.Get("part_number") == itoa(failPart) {
 			io.Copy(io.Discard, req.Body)
 			w.Header().Set("Content-Type", "application/json")
@@ -106,6 +116,9 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if req.Method == http.MethodPost && q.Has("upload_id") && beforeComplete != nil {
 		beforeComplete()
 	}
+	if req.Method == http.MethodGet && req.Header.Get("Range") != "" {
+		r.ranged.Add(1)
+	}
 	if badETag && req.Method == http.MethodGet {
 		w = etagWriter{w}
 	}
@@ -115,6 +128,13 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // largeStore returns a storage over a recording qslocal, with large writes
 // above 1 MiB in parts of 256 KiB, 3 in flight.
 func largeStore(t *testing.T) (*Storage, *recorder) {
+	st, rec, _ := largeStores(t)
+	return st, rec
+}
+
+// largeStores is largeStore that can also open (creating it) another
+// bucket of the same server, with the same settings.
+func largeStores(t *testing.T) (*Storage, *recorder, func(bucket string) *Storage) {
 	ak, sk := qslocal.GenerateCredentials()
 	ls, err := qslocal.New(qslocal.Options{Memory: true, Credentials: map[string]string{ak: sk}, MinPartSize: 64 << 10,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -122,20 +142,23 @@ func largeStore(t *testing.T) (*Storage, *recorder) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ls.Close() })
-	if err := ls.CreateBucket(testBucket); err != nil {
-		t.Fatal(err)
-	}
 	rec := &recorder{h: ls, failPart: -1}
 	hs := httptest.NewServer(rec)
 	t.Cleanup(hs.Close)
 	u, _ := url.Parse(hs.URL)
-	st, err := NewStorager(ps.WithCredential("hmac:"+ak+":"+sk), ps.WithEndpoint("http:"+u.Host), ps.WithName(testBucket), ps.WithLocation("pek3b"))
-	if err != nil {
-		t.Fatal(err)
+	open := func(bucket string) *Storage {
+		if err := ls.CreateBucket(bucket); err != nil {
+			t.Fatal(err)
+		}
+		st, err := NewStorager(ps.WithCredential("hmac:"+ak+":"+sk), ps.WithEndpoint("http:"+u.Host), ps.WithName(bucket), ps.WithLocation("pek3b"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := st.(*Storage)
+		s.upload = uploadConfig{Threshold: 1 << 20, PartSize: 256 << 10, Concurrency: 3}
+		return s
 	}
-	s := st.(*Storage)
-	s.upload = uploadConfig{Threshold: 1 << 20, PartSize: 256 << 10, Concurrency: 3}
-	return s, rec
+	return open(testBucket), rec, open
 }
 
 func randomData(n int) []byte {
@@ -147,9 +170,19 @@ func randomData(n int) []byte {
 func TestLargeWrite(t *testing.T) {
 	st, rec := largeStore(t)
 	data := randomData(3<<20 + 12345) // 13 parts of 256 KiB + a tail
+	// By default nothing is hashed on the client: no part carries Content-MD5.
+	if _, err := st.Write("plain", bytes.NewReader(data), int64(len(data))); err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range rec.partMD5 {
+		if m != "" {
+			t.Fatalf("default write: part %d sent Content-MD5 %q", i, m)
+		}
+	}
+	rec.set(func() { rec.partMD5 = nil })
 	var seen int64
 	n, err := st.Write("big", bytes.NewReader(data), int64(len(data)), ps.WithIoCallback(func(b []byte) { seen += int64(len(b)) }),
-		ps.WithContentType("application/x-big"))
+		ps.WithContentType("application/x-big"), WithVerifyContent())
 	if err != nil || n != int64(len(data)) {
 		t.Fatalf("Write = %d, %v", n, err)
 	}
@@ -163,6 +196,12 @@ func TestLargeWrite(t *testing.T) {
 		if b, err := base64.StdEncoding.DecodeString(m); err != nil || len(b) != md5.Size {
 			t.Fatalf("part %d Content-MD5 %q", i, m)
 		}
+	}
+	// verify_content gives the object the MD5 of its content as ETag.
+	if o, err := st.Stat("big"); err != nil {
+		t.Fatal(err)
+	} else if etag, _ := o.GetEtag(); strings.Trim(etag, `"`) != md5Hex(data) {
+		t.Errorf("ETag %s, want the content's MD5 %s", etag, md5Hex(data))
 	}
 	if m := rec.maxSeen.Load(); m > 3 {
 		t.Errorf("%d parts in flight, want at most 3", m)
@@ -375,6 +414,7 @@ func (p *patternReader) Read(b []byte) (int, error) {
 type sinkServer struct {
 	received atomic.Int64
 	badMD5   atomic.Int64
+	withMD5  atomic.Int64
 	parts    atomic.Int64
 	// reader and maxHeld: the most bytes the reader had handed out that
 	// had not reached the server yet.
@@ -409,8 +449,11 @@ func (s *sinkServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 		}
-		if r.Header.Get("Content-Md5") != base64.StdEncoding.EncodeToString(h.Sum(nil)) {
-			s.badMD5.Add(1)
+		if m := r.Header.Get("Content-Md5"); m != "" {
+			s.withMD5.Add(1)
+			if m != base64.StdEncoding.EncodeToString(h.Sum(nil)) {
+				s.badMD5.Add(1)
+			}
 		}
 		s.parts.Add(1)
 		w.Header().Set("Etag", `"`+hex.EncodeToString(h.Sum(nil))+`"`)
@@ -451,7 +494,7 @@ func TestLargeWriteMemoryBounded(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		n, err := s.Write("big", pr, size)
+		n, err := s.Write("big", pr, size, WithVerifyContent())
 		runtime.ReadMemStats(&after)
 		if err != nil || n != size {
 			t.Fatalf("Write(%d) = %d, %v", size, n, err)
@@ -473,10 +516,19 @@ func TestLargeWriteMemoryBounded(t *testing.T) {
 	if large > small && large-small > 12<<20 {
 		t.Errorf("allocation grew by %d MiB from 16 to 64 MiB objects", (large-small)>>20)
 	}
+	if w := sink.withMD5.Load(); w != 16+64 {
+		t.Errorf("%d parts carried Content-MD5 with verify_content, want all 80", w)
+	}
 	if b := sink.badMD5.Load(); b != 0 {
 		t.Errorf("%d parts arrived with a Content-MD5 that does not match their bytes", b)
 	}
 	if p := sink.parts.Load(); p != 16+64 {
 		t.Errorf("%d parts uploaded, want 80", p)
 	}
+}
+
+// md5Hex is the hex MD5 of b.
+func md5Hex(b []byte) string {
+	s := md5.Sum(b)
+	return hex.EncodeToString(s[:])
 }
