@@ -24,6 +24,9 @@ type copyFlags struct {
 	recursive   bool
 	partSize    sizeValue
 	concurrency int
+	// filters and dryRun serve the commands that walk trees (registerTree).
+	filters filterFlags
+	dryRun  bool
 }
 
 func (f *copyFlags) register(cmd *cobra.Command) {
@@ -31,6 +34,13 @@ func (f *copyFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVarP(&f.recursive, "recursive", "r", false, "copy everything under a directory or key prefix")
 	cmd.Flags().Var(&f.partSize, "part-size", "multipart part size (4MiB to 5GiB); files larger than this go multipart")
 	cmd.Flags().IntVar(&f.concurrency, "concurrency", defaultConc, "parts (and files) transferred in parallel")
+}
+
+// registerTree adds the flags of commands that walk trees: filters and
+// --dry-run.
+func (f *copyFlags) registerTree(cmd *cobra.Command) {
+	f.filters.register(cmd)
+	cmd.Flags().BoolVarP(&f.dryRun, "dry-run", "n", false, "print what would be done, do nothing")
 }
 
 func newCpCmd() *cobra.Command {
@@ -42,8 +52,11 @@ func newCpCmd() *cobra.Command {
 "-" (standard input or output). A DEST ending in "/" (or an existing local
 directory) receives the source under its base name. Remote to remote copies
 happen on the server (part by part for objects above 5 GiB). With -r, everything under a local directory or a key
-prefix is copied. Files larger than --part-size are uploaded in parts,
---concurrency at a time; Ctrl-C aborts unfinished uploads.`,
+prefix is copied (see "Recursive commands" in qs --help), as the filters
+below select. Files larger than --part-size are uploaded in parts,
+--concurrency at a time; Ctrl-C aborts unfinished uploads.
+
+` + filterHelp,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a := appOf(cmd)
@@ -51,6 +64,7 @@ prefix is copied. Files larger than --part-size are uploaded in parts,
 		},
 	}
 	f.register(cmd)
+	f.registerTree(cmd)
 	return cmd
 }
 
@@ -132,6 +146,8 @@ func (a *app) transfer(ctx context.Context, op, srcArg, dstArg string, f *copyFl
 		return usagef("%s -r: - cannot be a directory", op)
 	case move && src.Stdio:
 		return usagef("mv: cannot move standard input; use cp")
+	case !f.recursive && f.filters.flt.active():
+		return usagef("%s: --include and --exclude need -r", op)
 	}
 	x, err := a.xferFor(ctx, f)
 	if err != nil {
@@ -142,9 +158,16 @@ func (a *app) transfer(ctx context.Context, op, srcArg, dstArg string, f *copyFl
 	if err != nil {
 		return err
 	}
-	jobs, err := a.plan(ctx, rem, op, src, dst, f.recursive)
+	jobs, err := a.plan(ctx, rem, op, src, dst, f.recursive, f.filters.filter(a))
 	if err != nil {
 		return err
+	}
+	if f.dryRun {
+		verb := map[bool]string{false: "copy", true: "move"}[move]
+		for _, j := range jobs {
+			a.say(false, "would %s %s -> %s", verb, j.src, j.dst)
+		}
+		return nil
 	}
 	if len(jobs) == 1 && !f.recursive {
 		return a.runJob(ctx, rem, op, jobs[0], x, move)
@@ -192,7 +215,9 @@ func joinLines(errs []error) error {
 }
 
 // plan expands a cp/mv command line into jobs.
-func (a *app) plan(ctx context.Context, rem *remote, op string, src, dst location, recursive bool) ([]job, error) {
+// With -r, flt selects the files and objects by their path relative to the
+// source directory.
+func (a *app) plan(ctx context.Context, rem *remote, op string, src, dst location, recursive bool, flt *filter) ([]job, error) {
 	if !recursive {
 		j := job{src: src, dst: dst, size: -1}
 		switch {
@@ -228,7 +253,7 @@ func (a *app) plan(ctx context.Context, rem *remote, op string, src, dst locatio
 		if !fi.IsDir() {
 			return nil, usagef("%s -r: %s is not a directory", op, src.Path)
 		}
-		files, err := listLocal(src.Path)
+		files, err := listLocal(src.Path, flt)
 		if err != nil {
 			return nil, wrapOp(op, src.Path, err)
 		}
@@ -243,6 +268,9 @@ func (a *app) plan(ctx context.Context, rem *remote, op string, src, dst locatio
 	}
 	prefix := dirPrefix(src.Key)
 	err = walkRemote(ctx, s, prefix, func(e entry) error {
+		if !flt.keep(e.rel) {
+			return nil
+		}
 		j := job{src: location{Remote: true, Bucket: src.Bucket, Key: prefix + e.rel}, size: e.size}
 		if dst.Remote {
 			j.dst = dst.child(e.rel)
@@ -256,7 +284,11 @@ func (a *app) plan(ctx context.Context, rem *remote, op string, src, dst locatio
 		return nil, wrapOp(op, src.String(), err)
 	}
 	if len(jobs) == 0 {
-		return nil, wrapOp(op, src.String(), errors.New("no objects under this prefix"))
+		msg := "no objects under this prefix"
+		if flt.active() {
+			msg += " pass the filters"
+		}
+		return nil, wrapOp(op, src.String(), errors.New(msg))
 	}
 	return jobs, nil
 }

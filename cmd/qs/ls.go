@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/qsgo/qsgo/pairs"
 	"github.com/qsgo/qsgo/qsapi"
+	"github.com/qsgo/qsgo/services"
 	"github.com/qsgo/qsgo/types"
 )
 
@@ -24,13 +26,19 @@ type lsFlags struct {
 
 func newLsCmd() *cobra.Command {
 	var f lsFlags
+	var ff filterFlags
 	cmd := &cobra.Command{
 		Use:   "ls [qs://BUCKET[/PREFIX]]",
 		Short: "List buckets, or the objects of a bucket",
-		Long: `Without an argument, list the buckets. With qs://bucket/prefix, list one level
-below the prefix: "directories" (common prefixes, shown with a trailing /)
-and objects. -R lists every object under the prefix. -l adds size and time
-(and, for buckets, zone and creation time); -h shows sizes as 1.5MiB.`,
+		Long: `Without an argument, list the buckets. With qs://bucket/key, print the object
+key if there is one, then list the directory key/ one level deep:
+"directories" (common prefixes, shown with a trailing /) and objects. -R lists
+every object below key/ instead (qs://b/logs never lists qs://b/logs-archive/,
+see qs --help). A key naming neither an object nor a directory is an error.
+-l adds size and time (and, for buckets, zone and creation time); -h shows
+sizes as 1.5MiB.
+
+` + filterHelp,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return usagef("ls takes at most one qs:// URL")
@@ -54,13 +62,14 @@ and objects. -R lists every object under the prefix. -l adds size and time
 			if err != nil {
 				return err
 			}
-			return wrapOp("ls", l.String(), listObjects(cmd.Context(), a.stdout, s, l.Key, f))
+			return wrapOp("ls", l.String(), listObjects(cmd.Context(), a.stdout, s, l.Key, f, ff.filter(a)))
 		},
 	}
 	cmd.Flags().BoolVarP(&f.long, "long", "l", false, "show size and last-modified time")
 	cmd.Flags().BoolVarP(&f.human, "human-readable", "h", false, "show sizes in KiB, MiB, GiB")
 	cmd.Flags().BoolVarP(&f.recursive, "recursive", "R", false, "list every object under the prefix")
 	cmd.Flags().Bool("help", false, "help for ls")
+	ff.register(cmd)
 	return cmd
 }
 
@@ -101,23 +110,57 @@ func (a *app) listBuckets(ctx context.Context, rem *remote, f lsFlags) error {
 	return nil
 }
 
-// listObjects prints the objects under prefix: one level (ListModeDir)
-// or, with -R, all of them (ListModePrefix).
-func listObjects(ctx context.Context, w io.Writer, s types.Storager, prefix string, f lsFlags) error {
-	mode := types.ListModeDir
+// listObjects prints the object key names, if it exists, then the
+// directory key/: one level (ListModeDir) or, with -R, every object below it
+// (ListModePrefix) that flt keeps. A key that names nothing is an error.
+func listObjects(ctx context.Context, w io.Writer, s types.Storager, key string, f lsFlags, flt *filter) error {
+	found := false
+	if key != "" && !strings.HasSuffix(key, "/") {
+		o, err := s.StatWithContext(ctx, key)
+		switch {
+		case err == nil:
+			printObject(w, o, f)
+			found = true
+		case !errors.Is(err, services.ErrObjectNotExist):
+			return err
+		}
+	}
+	mode, prefix := types.ListModeDir, key
 	if f.recursive {
-		mode = types.ListModePrefix
+		mode, prefix = types.ListModePrefix, dirPrefix(key)
 	}
 	it, err := s.ListWithContext(ctx, prefix, pairs.WithListMode(mode))
 	if err != nil {
 		return err
 	}
-	return each(it.Next, func(o *types.Object) error {
-		if strings.HasPrefix(o.Path, prefix) {
-			printObject(w, o, f)
+	dir := dirPrefix(key)
+	err = each(it.Next, func(o *types.Object) error {
+		if !strings.HasPrefix(o.Path, dir) {
+			return nil
 		}
+		found = true
+		rel := strings.TrimPrefix(o.Path, dir)
+		if o.Mode.IsDir() && !o.Mode.IsRead() {
+			if flt.skipDir(strings.TrimSuffix(rel, "/")) {
+				return nil
+			}
+		} else if !flt.keep(rel) {
+			return nil
+		}
+		printObject(w, o, f)
 		return nil
 	})
+	if err != nil || found || key == "" {
+		return err
+	}
+	// Nothing listed: an empty directory (its marker) is fine, a typo not.
+	if _, err := s.StatWithContext(ctx, strings.TrimSuffix(key, "/"), pairs.WithObjectMode(types.ModeDir)); err != nil {
+		if errors.Is(err, services.ErrObjectNotExist) {
+			return errors.New("no such object or directory")
+		}
+		return err
+	}
+	return nil
 }
 
 // printObject prints one listed object or directory.

@@ -11,12 +11,16 @@ func newMvCmd() *cobra.Command {
 		Short: "Move files and objects (copy, then delete the source)",
 		Long: `Move a file or object: like cp, then the source is deleted once its copy
 is complete. Remote to remote moves happen on the server (a rename). With
--r, everything under a local directory or key prefix is moved.`,
+-r, everything under a local directory or key prefix is moved (see
+"Recursive commands" in qs --help), as the filters below select.
+
+` + filterHelp,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return appOf(cmd).transfer(cmd.Context(), "mv", args[0], args[1], &f, true)
 		},
 	}
 	f.register(cmd)
+	f.registerTree(cmd)
 	return cmd
 }

@@ -38,7 +38,7 @@ unfinished multipart upload aborted first.`,
 				if err != nil {
 					return err
 				}
-				if _, err := a.removeAll(ctx, s, l, 8); err != nil {
+				if _, err := a.removeAll(ctx, s, l, 8, nil, false); err != nil {
 					return wrapOp("rb --force", l.String(), err)
 				}
 				if err := abortUploads(ctx, s); err != nil {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -14,13 +16,19 @@ import (
 func init() { subcommands = append(subcommands, newRmCmd) }
 
 func newRmCmd() *cobra.Command {
-	var recursive bool
+	var recursive, dryRun bool
 	var concurrency int
+	var ff filterFlags
 	cmd := &cobra.Command{
 		Use:   "rm qs://BUCKET/KEY...",
 		Short: "Delete objects",
 		Long: `Delete objects. Removing an object that does not exist is an error. With -r,
-every object under the key prefix is deleted.`,
+every object under the key taken as a directory is deleted (qs://b/logs means
+qs://b/logs/, see qs --help), as the filters select; given filters, directory
+markers are left in place (files only are deleted, as rclone delete does).
+--dry-run (-n) prints what would be deleted.
+
+` + filterHelp,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("rm needs at least one qs://bucket/key")
@@ -34,6 +42,9 @@ every object under the key prefix is deleted.`,
 				l, err := mustRemote(arg)
 				if err != nil {
 					return err
+				}
+				if !recursive && ff.flt.active() {
+					return usagef("rm: --include and --exclude need -r")
 				}
 				if !recursive && l.isDir() {
 					return usagef("rm: %s is a directory (key prefix); use -r", l)
@@ -50,17 +61,25 @@ every object under the key prefix is deleted.`,
 					return err
 				}
 				if recursive {
-					n, err := a.removeAll(cmd.Context(), s, l, concurrency)
+					n, err := a.removeAll(cmd.Context(), s, l, concurrency, ff.filter(a), dryRun)
 					if err != nil {
 						return wrapOp("rm -r", l.String(), err)
 					}
 					if n == 0 {
-						return wrapOp("rm -r", l.String(), fmt.Errorf("no objects under this prefix"))
+						msg := "no objects under this prefix"
+						if ff.flt.active() {
+							msg += " pass the filters"
+						}
+						return wrapOp("rm -r", l.String(), errors.New(msg))
 					}
 					continue
 				}
 				if _, err := s.StatWithContext(cmd.Context(), l.Key); err != nil {
 					return wrapOp("rm", l.String(), err)
+				}
+				if dryRun {
+					a.say(false, "would delete %s", l)
+					continue
 				}
 				if err := s.DeleteWithContext(cmd.Context(), l.Key); err != nil {
 					return wrapOp("rm", l.String(), err)
@@ -72,17 +91,32 @@ every object under the key prefix is deleted.`,
 	}
 	cmd.Flags().BoolVarP(&recursive, "recursive", "r", false, "delete every object under the key prefix")
 	cmd.Flags().IntVar(&concurrency, "concurrency", 8, "deletions in parallel")
+	cmd.Flags().BoolVarP(&dryRun, "dry-run", "n", false, "print what would be deleted, delete nothing")
+	ff.register(cmd)
 	return cmd
 }
 
-// removeAll deletes every object under l's prefix (directory markers
-// included), conc at a time, and returns how many it deleted.
-func (a *app) removeAll(ctx context.Context, s types.Storager, l location, conc int) (int, error) {
+// removeAll deletes every object under l's prefix that flt keeps
+// (directory markers too when no filter is given), conc at a time, and
+// returns how many it deleted (would delete, with dryRun).
+func (a *app) removeAll(ctx context.Context, s types.Storager, l location, conc int, flt *filter, dryRun bool) (int, error) {
 	prefix := dirPrefix(l.Key)
 	var keys []string
-	err := walkRemoteAll(ctx, s, prefix, func(key string) { keys = append(keys, key) })
+	err := walkRemoteAll(ctx, s, prefix, func(key string) {
+		rel := strings.TrimPrefix(key, prefix)
+		if flt.active() && (rel == "" || strings.HasSuffix(rel, "/") || !flt.keep(rel)) {
+			return
+		}
+		keys = append(keys, key)
+	})
 	if err != nil {
 		return 0, err
+	}
+	if dryRun {
+		for _, k := range keys {
+			a.say(false, "would delete %s%s/%s", scheme, l.Bucket, k)
+		}
+		return len(keys), nil
 	}
 	if conc < 1 {
 		conc = 1

@@ -15,9 +15,10 @@ var subcommands []func() *cobra.Command
 // app is the state one qs invocation shares between its commands: global
 // flags, standard streams, the configuration and the open storages.
 type app struct {
-	flags configFlags
-	debug bool
-	quiet bool
+	flags   configFlags
+	debug   bool
+	quiet   bool
+	verbose bool
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -74,6 +75,12 @@ Configuration, each layer overriding the one before:
 A go-storage connection string (--connection-string or
 QINGSTOR_CONNECTION_STRING) replaces the file and the keys.
 
+Recursive commands (ls -R, rm -r, cp -r, mv -r, sync) take a key without a
+trailing "/" as the directory: qs://b/logs means qs://b/logs/ and never
+touches qs://b/logs-archive/ or qs://b/logsheet.csv. They accept the same
+filters (--include, --exclude, --include-from, --exclude-from; see
+"qs sync --help").
+
 "qs serve" runs a local QingStor-compatible server and prints the
 configuration that points qs at it; "qs demo" runs the whole API against an
 in-process server.`,
@@ -115,6 +122,7 @@ in-process server.`,
 	pf.BoolVar(&f.disableCleaning, "disable-uri-cleaning", false, "keep runs of '/' in keys")
 	pf.BoolVar(&a.debug, "debug", false, "log every request (secrets removed) to stderr; same as log_level: debug")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print no progress and no per-file lines")
+	pf.BoolVarP(&a.verbose, "verbose", "v", false, "say more: name each path that filters exclude")
 	f.set = func(name string) bool { return pf.Changed(name) }
 	apps.Store(root, a)
 	for _, fn := range subcommands {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -24,11 +23,8 @@ func init() { subcommands = append(subcommands, newSyncCmd) }
 // syncFlags are the flags of sync.
 type syncFlags struct {
 	copyFlags
-	dryRun   bool
 	delete   bool
 	checksum bool
-	include  []string
-	exclude  []string
 }
 
 func newSyncCmd() *cobra.Command {
@@ -45,9 +41,10 @@ differs instead of the time. QingStor gives objects uploaded in parts no MD5
 ETag: sync --checksum uploads set the file's MD5 as their ETag, other such
 objects are compared by time. Downloaded files get the object's time, so running
 sync twice copies nothing the second time. --delete removes what DEST has and
-SOURCE lacks. --include and --exclude take glob patterns (*, ?, [..]) matched
-against the relative path and against the base name; given includes, only
-matching files take part; excludes always win. --dry-run prints the plan.`,
+SOURCE lacks (files that filters exclude are neither copied nor deleted).
+--dry-run prints the plan.
+
+` + filterHelp,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return appOf(cmd).sync(cmd.Context(), args[0], args[1], &f)
@@ -55,44 +52,10 @@ matching files take part; excludes always win. --dry-run prints the plan.`,
 	}
 	f.copyFlags.register(cmd)
 	cmd.Flags().MarkHidden("recursive")
-	cmd.Flags().BoolVarP(&f.dryRun, "dry-run", "n", false, "print what would be done, do nothing")
+	f.copyFlags.registerTree(cmd)
 	cmd.Flags().BoolVar(&f.delete, "delete", false, "delete destination files that the source lacks")
 	cmd.Flags().BoolVarP(&f.checksum, "checksum", "c", false, "compare MD5 instead of modification time")
-	cmd.Flags().StringArrayVar(&f.include, "include", nil, "only sync paths matching this glob (repeatable)")
-	cmd.Flags().StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching this glob (repeatable)")
 	return cmd
-}
-
-// filter decides which relative paths take part in a sync.
-type filter struct{ include, exclude []string }
-
-func newFilter(include, exclude []string) (*filter, error) {
-	for _, p := range append(append([]string{}, include...), exclude...) {
-		if _, err := path.Match(p, ""); err != nil {
-			return nil, usagef("sync: bad pattern %q: %v", p, err)
-		}
-	}
-	return &filter{include: include, exclude: exclude}, nil
-}
-
-func matchAny(patterns []string, rel string) bool {
-	for _, p := range patterns {
-		if ok, _ := path.Match(p, rel); ok {
-			return true
-		}
-		if ok, _ := path.Match(p, path.Base(rel)); ok {
-			return true
-		}
-	}
-	return false
-}
-
-// keep reports whether rel takes part.
-func (f *filter) keep(rel string) bool {
-	if len(f.include) > 0 && !matchAny(f.include, rel) {
-		return false
-	}
-	return !matchAny(f.exclude, rel)
 }
 
 // syncPlan is what a sync will do.
@@ -115,10 +78,7 @@ func (a *app) sync(ctx context.Context, srcArg, dstArg string, f *syncFlags) err
 	if src.Stdio || dst.Stdio || src.Remote == dst.Remote {
 		return usagef("sync: one side must be a local directory and the other a qs://bucket/prefix")
 	}
-	flt, err := newFilter(f.include, f.exclude)
-	if err != nil {
-		return err
-	}
+	flt := f.filters.filter(a)
 	local := src
 	if dst.Path != "" {
 		local = dst
@@ -161,7 +121,7 @@ func (a *app) sync(ctx context.Context, srcArg, dstArg string, f *syncFlags) err
 	}
 	var localEntries []entry
 	if _, err := os.Stat(local.Path); err == nil {
-		if localEntries, err = listLocal(local.Path); err != nil {
+		if localEntries, err = listLocal(local.Path, flt); err != nil {
 			return wrapOp("sync", local.Path, err)
 		}
 	}

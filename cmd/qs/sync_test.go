@@ -14,22 +14,6 @@ import (
 	"github.com/qsgo/qsgo/types"
 )
 
-func TestFilter(t *testing.T) {
-	f, err := newFilter([]string{"*.txt"}, []string{"sub/*", "secret*"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rel, want := range map[string]bool{"a.txt": true, "deep/b.txt": true, "sub/c.txt": false,
-		"a.log": false, "secret.txt": false, "x/secret-notes.txt": false} {
-		if f.keep(rel) != want {
-			t.Errorf("keep(%q) = %v, want %v", rel, !want, want)
-		}
-	}
-	if _, err := newFilter([]string{"[bad"}, nil); err == nil {
-		t.Error("bad pattern accepted")
-	}
-}
-
 func TestEntriesDiffer(t *testing.T) {
 	now := time.Now().Truncate(time.Second)
 	local := func(string) string { return "" }

@@ -22,17 +22,11 @@ type entry struct {
 }
 
 // listLocal returns the regular files under root (root itself when it is a
-// file, with rel equal to its base name). Symbolic links are not followed.
-func listLocal(root string) ([]entry, error) {
+// file, with rel equal to its base name) that flt keeps, skipping the
+// directories it excludes whole. Symbolic links are not followed.
+func listLocal(root string, flt *filter) ([]entry, error) {
 	var out []entry
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		fi, err := d.Info()
 		if err != nil {
 			return err
 		}
@@ -40,10 +34,27 @@ func listLocal(root string) ([]entry, error) {
 		if err != nil {
 			return err
 		}
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if rel != "." && flt.skipDir(rel) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
 		if rel == "." {
 			rel = filepath.Base(p)
 		}
-		out = append(out, entry{rel: filepath.ToSlash(rel), size: fi.Size(), mtime: fi.ModTime()})
+		if !flt.keep(rel) {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		out = append(out, entry{rel: rel, size: fi.Size(), mtime: fi.ModTime()})
 		return nil
 	})
 	return out, err
