@@ -176,7 +176,7 @@ func (s *Server) checkSignature(q *request, ak, sk, got string, stringToSign fun
 }
 
 // canonicalURIs returns the canonical URI variants clients in the field
-// sign (QINGSTOR-PROTOCOL.md §2.3): the v2 form escape(decoded path) ("/"
+// sign (docs/protocol.md, "Signatures"): the v2 form escape(decoded path) ("/"
 // when empty) with "/bucket" prefixed for virtual-host requests; for
 // bucket-level virtual-host requests also "/bucket" without the trailing
 // slash (docs' JS example, SDK v1); and the raw escaped wire path, for clients

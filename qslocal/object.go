@@ -243,7 +243,7 @@ func (s *Server) getObject(q *request) *apiError {
 	}
 	if st := checkConditions(h, "", o); st != 0 {
 		if st == http.StatusPreconditionFailed {
-			// Decision (QINGSTOR-PROTOCOL.md §7.6): the SDK counts 412 as a
+			// Decision: the SDK counts 412 as a
 			// success status of GetObject and would hand a JSON error body
 			// to the caller as object content, so 412, like 304, goes out
 			// without a body. The code still reaches the access log.

@@ -116,7 +116,7 @@ func receiveBody(src io.Reader, dst io.Writer, enc cipher.Stream, extra ...hash.
 
 // parseContentMD5 accepts Content-MD5 as base64 of the 16-byte digest (24
 // characters, the RFC and the docs) or as 32 hex digits (what the SDK's own
-// integration test sends). Decision documented in QINGSTOR-PROTOCOL.md §8.
+// integration test sends), a decision listed in the package doc.
 func parseContentMD5(v string) ([]byte, *apiError) {
 	if v == "" {
 		return nil, nil

@@ -6,7 +6,7 @@
 //
 // Use New for the handler, Start to run it on a listener, StartTest in tests.
 //
-// Where the QingStor protocol is uncertain (QINGSTOR-PROTOCOL.md §8) the
+// Where the QingStor protocol is uncertain (docs/protocol.md, "Open points") the
 // server decides as follows; each decision is explained where it is made:
 //
 //   - Hosts are read as [bucket.][zone.]base with a configured base domain and

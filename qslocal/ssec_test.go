@@ -27,7 +27,7 @@ func sseHeadersPrefix(prefix string, key []byte) []reqOpt {
 func sseHeaders(key []byte) []reqOpt { return sseHeadersPrefix("X-QS-Encryption-Customer-", key) }
 
 func TestSSECKnownAnswer(t *testing.T) {
-	// QINGSTOR-PROTOCOL.md §5.5: 32 x 'x' gives these header values.
+	// The documented known answer: the key of 32 'x' bytes gives these header values.
 	h := map[string]string{}
 	r := newTC(t, &TestServer{Running: &Running{Endpoint: "http://127.0.0.1"}}).newReq("PUT", "/b/k", "", nil, sseHeaders(testKey)...)
 	for _, k := range []string{"Key", "Key-Md5"} {

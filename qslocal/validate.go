@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// Limits (QINGSTOR-PROTOCOL.md §6).
+// Limits (docs/protocol.md, "Limits").
 const (
 	maxKeyLen         = 1024    // [INFERRED] object keys up to 1024 bytes of UTF-8
 	maxMetaNameLen    = 512     // x-qs-meta- name part

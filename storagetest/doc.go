@@ -1,7 +1,8 @@
 // Package storagetest is the conformance suite of the go-storage contract: any
 // types.Storager, and each optional capability it implements, can be checked
-// against the behaviour every qsgo service promises (GO-STORAGE-V4-API.md §7
-// and §8), with one call per capability.
+// against the behaviour every qsgo service promises (the go-storage v4
+// contract of each operation, and what go-storage's own conformance suite
+// checks), with one call per capability.
 //
 // # Running it against a service
 //

@@ -30,7 +30,7 @@ type (
 	dur = time.Duration
 )
 
-// §1.1 Pair, §1.2 modes.
+// Pair, the modes.
 var (
 	_ func(Pair) string             = Pair.String
 	_ func(ObjectMode) string       = ObjectMode.String
@@ -52,7 +52,7 @@ var (
 	_ uint8                         = uint8(ListModeDir | ListModePrefix | ListModePart | ListModeBlock)
 )
 
-// §1.3 Object.
+// Object.
 var (
 	_ func(Storager, bool) *Object      = NewObject
 	_ func(*Object) string              = (*Object).GetID
@@ -93,12 +93,12 @@ var (
 	_ func(*Object) map[string]string          = (*Object).MustGetUserMetadata
 	_ func(*Object, map[string]string) *Object = (*Object).SetUserMetadata
 
-	// §1.4
+	// Part and Block.
 	_ = Part{Index: 1, Size: 2, ETag: "e"}
 	_ = Block{ID: "b", Size: 3}
 )
 
-// §1.5 StorageMeta.
+// StorageMeta.
 var (
 	_ func() *StorageMeta                          = NewStorageMeta
 	_ func(*StorageMeta) string                    = (*StorageMeta).GetName
@@ -143,7 +143,7 @@ var (
 	_ func(*StorageMeta, int64) *StorageMeta       = (*StorageMeta).SetWriteSizeMaximum
 )
 
-// §1.6 iterators.
+// Iterators.
 var (
 	_ func(Continuable) string                                   = Continuable.ContinuationToken
 	_ NextObjectFunc                                             = func(ctx, *ObjectPage) error { return nil }
@@ -168,7 +168,7 @@ var (
 	_ func(*StoragerIterator) string                             = (*StoragerIterator).ContinuationToken
 )
 
-// §1.7 errors, §1.8 interceptor.
+// Errors, the interceptor.
 var (
 	_ error                            = IterateDone
 	_ error                            = ErrNotImplemented
@@ -180,7 +180,7 @@ var (
 	_ func(...Interceptor) Interceptor = ChainInterceptor
 )
 
-// §1.9 interfaces (method expressions fix every signature).
+// Interfaces (method expressions fix every signature).
 var (
 	_ func(Storager) string                                              = Storager.String
 	_ func(Storager, string, ...P) *Object                               = Storager.Create
@@ -266,7 +266,7 @@ var (
 	_ func(MultipartHTTPSigner, ctx, *Object, int64, int, dur, ...P) (*http.Request, error) = MultipartHTTPSigner.QuerySignHTTPWriteMultipartWithContext
 )
 
-// §1.10 stubs: each value satisfies its interface and has String.
+// Stubs: each value satisfies its interface and has String.
 var (
 	_ Storager            = UnimplementedStorager{}
 	_ Servicer            = UnimplementedServicer{}
@@ -284,7 +284,7 @@ var (
 	_ MultipartHTTPSigner = UnimplementedMultipartHTTPSigner{}
 )
 
-// §2 pairs.
+// Package pairs.
 var (
 	_ func(string) Pair              = pairs.WithContentMd5
 	_ func(string) Pair              = pairs.WithContentType
@@ -312,7 +312,7 @@ var (
 	_                                = pairs.Error{Op: "", Err: nil, Key: "", Type: "", Value: nil}
 )
 
-// §3 services.
+// Package services.
 var (
 	_ services.NewServicerFunc                       = func(...Pair) (Servicer, error) { return nil, nil }
 	_ services.NewStoragerFunc                       = func(...Pair) (Storager, error) { return nil, nil }
@@ -360,7 +360,7 @@ var codes = map[error]string{
 	services.ErrConnectionStringInvalid: "connection string is invalid",
 }
 
-// §4 credential and endpoint.
+// Credential and endpoint.
 var (
 	_ string                                     = credential.ProtocolHmac + credential.ProtocolAPIKey + credential.ProtocolFile + credential.ProtocolEnv + credential.ProtocolBase64
 	_ error                                      = credential.ErrUnsupportedProtocol
@@ -395,7 +395,7 @@ var (
 	_                                      = endpoint.Error{Op: "", Err: nil, Protocol: "", Values: nil}
 )
 
-// §5 utilities.
+// Utilities.
 var (
 	_ func() io.Reader                           = randbytes.NewRand
 	_                                            = randbytes.Rand{Source: nil}
@@ -455,7 +455,7 @@ type readAtCloser struct{ *strings.Reader }
 
 func (readAtCloser) Close() error { return nil }
 
-// §6 the exports of a generated service package.
+// The exports of a generated service package.
 var (
 	_ string                                      = ts.Type
 	_ func(...Pair) (Servicer, Storager, error)   = ts.New

@@ -91,7 +91,7 @@ func validName(n string) bool {
 	return true
 }
 
-// refStringToSign is an independent rendering of QINGSTOR-PROTOCOL.md §2.1
+// refStringToSign is an independent rendering of the string to sign of the package doc
 // with net/url doing the query parsing, for differential fuzzing.
 func refStringToSign(r *http.Request, uri string, presign bool, expires int64) string {
 	var b strings.Builder

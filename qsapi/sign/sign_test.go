@@ -12,8 +12,8 @@ import (
 	"testing"
 )
 
-// vector mirrors one entry of testdata/signature-vectors.json (a copy of the
-// shared known-answer vectors taken from the QingStor SDK's signer tests).
+// vector mirrors one entry of testdata/signature-vectors.json (known answers
+// taken from the QingStor Go SDK's signer tests, see docs/protocol.md).
 type vector struct {
 	Name                  string            `json:"name"`
 	Signer                string            `json:"signer"`

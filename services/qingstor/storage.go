@@ -214,7 +214,7 @@ func (s *Storage) metadata(_ pairStorageMetadata) *types.StorageMeta {
 	return m
 }
 
-// QingStor's limits (QINGSTOR-PROTOCOL.md §6).
+// QingStor's limits (docs/protocol.md, "Limits").
 const (
 	// appendSizeMaximum is the largest single append (5 GiB).
 	appendSizeMaximum = 5 << 30
