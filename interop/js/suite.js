@@ -661,6 +661,62 @@ test('multipart: a part copied from an object with x-qs-copy-range', async () =>
   assert.ok(g.body.equals(Buffer.concat([MP_PARTS[0], Buffer.from('tail')])), 'part-copied object differs');
 });
 
+test('multipart: part copy answers X-QS-Content-Copy-Range', async () => {
+  const init = await bucket().initiateMultipartUpload('multipart/copy-range');
+  const id = init.data.upload_id;
+  try {
+    const r = await bucket().uploadMultipart('multipart/copy-range', { upload_id: id, part_number: 1, 'x-qs-copy-source': `/${MAIN}/range/alpha`, 'x-qs-copy-range': 'bytes=2-5' });
+    assert.equal(r.headers['x-qs-content-copy-range'], 'bytes 2-5/26');
+  } finally {
+    await bucket().abortMultipartUpload('multipart/copy-range', { upload_id: id });
+  }
+});
+
+test('multipart: part number 0 and a gap; unlisted parts are left out', async () => {
+  const key = 'multipart/zero-and-gap';
+  const id = (await bucket().initiateMultipartUpload(key)).data.upload_id;
+  const p0 = payload(4 * MiB, 31);
+  const p1 = Buffer.from('left out');
+  const p5 = Buffer.from('last part');
+  for (const [n, body] of [[0, p0], [1, p1], [5, p5]]) {
+    // The SDK drops a numeric part number 0 like position 0: send a string.
+    await bucket().uploadMultipart(key, { upload_id: id, part_number: String(n), body });
+  }
+  const parts = (await bucket().listMultipart(key, { upload_id: id })).data.object_parts.map((p) => p.part_number);
+  assert.deepEqual(parts, [0, 1, 5]);
+  const r = await bucket().completeMultipartUpload(key, { upload_id: id, object_parts: [{ part_number: 0 }, { part_number: 5 }] });
+  assert.equal(r.status, 201);
+  assert.ok((await getBytes(key)).body.equals(Buffer.concat([p0, p5])), 'object differs');
+});
+
+test('multipart: a part under 4 MiB that is not last is 400 entity_too_small at complete', async () => {
+  const key = 'multipart/too-small';
+  const id = (await bucket().initiateMultipartUpload(key)).data.upload_id;
+  try {
+    await bucket().uploadMultipart(key, { upload_id: id, part_number: 1, body: Buffer.from('small') });
+    await bucket().uploadMultipart(key, { upload_id: id, part_number: 2, body: Buffer.from('last') });
+    await fails(bucket().completeMultipartUpload(key, { upload_id: id, object_parts: [{ part_number: 1 }, { part_number: 2 }] }), 400, 'entity_too_small');
+    await fails(bucket().headObject(key), 404);
+  } finally {
+    await bucket().abortMultipartUpload(key, { upload_id: id });
+  }
+});
+
+test('multipart: abort is idempotent (204 again)', async () => {
+  const id = (await bucket().initiateMultipartUpload('multipart/abort-twice')).data.upload_id;
+  assert.equal((await bucket().abortMultipartUpload('multipart/abort-twice', { upload_id: id })).status, 204);
+  assert.equal((await bucket().abortMultipartUpload('multipart/abort-twice', { upload_id: id })).status, 204);
+});
+
+test('range: across part boundaries of a multipart object', async () => {
+  const whole = Buffer.concat(MP_PARTS);
+  const from = 4 * MiB - 10;
+  const to = 8 * MiB + 9;
+  const { res, body } = await getBytes(MP_KEY, { range: `bytes=${from}-${to}` });
+  assert.equal(res.status, 206);
+  assert.ok(body.equals(whole.subarray(from, to + 1)), 'range differs');
+});
+
 // ---- copy and move -----------------------------------------------------------
 
 test('copy: hostile source key to hostile destination key', async () => {
@@ -810,6 +866,14 @@ test('ssec: GET and HEAD answer with the algorithm and the key MD5', async () =>
   for (const res of [(await getBytes('ssec/obj', KEY_A)).res, await bucket().headObject('ssec/obj', KEY_A)]) {
     assert.equal(res.headers['x-qs-encryption-customer-algorithm'], 'AES256');
     assert.equal(res.headers['x-qs-encryption-customer-key-md5'], KEY_A['x-qs-encryption-customer-key-md5']);
+  }
+});
+
+test('ssec: ranges of an encrypted object', async () => {
+  for (const [from, to] of [[0, 0], [15, 16], [17, 4095], [4000, 4999]]) {
+    const { res, body } = await getBytes('ssec/obj', { range: `bytes=${from}-${to}`, ...KEY_A });
+    assert.equal(res.status, 206);
+    assert.ok(body.equals(SSE_BODY.subarray(from, to + 1)), `bytes=${from}-${to} differ`);
   }
 });
 
@@ -1006,6 +1070,43 @@ test('virtual-host style: bucket and object requests on <bucket>.<zone>.<host>',
   assert.equal((await vb.deleteObject(key)).status, 204);
 });
 
+test('presign: PUT uploads with plain node http', async () => {
+  const req = await bucket().putObjectRequest('presign/put target ü').signQuery(300);
+  const body = payload(999, 3);
+  const res = await new Promise((resolve, reject) => {
+    const r = http.request(req.operation.uri, { method: 'PUT', agent, headers: { 'content-length': body.length } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res));
+    });
+    r.on('error', reject);
+    r.end(body);
+  });
+  assert.equal(res.statusCode, 201);
+  assert.ok((await getBytes('presign/put target ü')).body.equals(body), 'uploaded body differs');
+});
+
+// ---- limits ------------------------------------------------------------------
+
+test('limits: a 1024-byte key works, a 1025-byte key is 400 invalid_object_name', async () => {
+  const key = 'long/' + 'é'.repeat(509) + 'x';
+  assert.equal(Buffer.byteLength(key), 1024);
+  await put(key, Buffer.from('long'));
+  assert.equal((await getBytes(key)).body.toString(), 'long');
+  await bucket().deleteObject(key);
+  await fails(put(key + 'y', Buffer.from('too long')), 400, 'invalid_object_name');
+});
+
+test('limits: metadata over 2 KiB is 400 metadata_too_large', async () => {
+  const req = bucket().putObjectRequest('limits/meta', { body: Buffer.from('x') });
+  await fails(withHeaders(req, { 'x-qs-meta-big': 'v'.repeat(2100) }), 400, 'metadata_too_large');
+  await fails(bucket().headObject('limits/meta'), 404);
+});
+
+test('limits: delete multiple of 1001 keys is 400 too_many_objects', async () => {
+  const objects = Array.from({ length: 1001 }, (_, i) => ({ key: `limits/k${i}` }));
+  await fails(bucket().deleteMultipleObjects({ objects }), 400, 'too_many_objects');
+});
+
 // ---- credentials ---------------------------------------------------------------
 
 test('auth: a wrong secret is 401 signature_not_matched', async () => {
@@ -1020,6 +1121,21 @@ test('auth: an unknown access key is 401 invalid_access_key_id', async () => {
   const bad = client({ ak: 'NOSUCHACCESSKEY00000' });
   await fails(bad.listBuckets(), 401, 'invalid_access_key_id');
   await fails(bad.Bucket(MAIN, ZONE).getObject('meta/obj'), 401, 'invalid_access_key_id');
+});
+
+test('auth: a request dated 20 minutes ago is 403 request_expired', async () => {
+  const req = bucket().headObjectRequest('meta/obj');
+  req.operation.headers['x-qs-date'] = httpDate(Date.now() - 20 * 60 * 1000);
+  await fails(req.send(), 403);
+  const get = bucket().getObjectRequest('meta/obj');
+  get.operation.headers['x-qs-date'] = httpDate(Date.now() - 20 * 60 * 1000);
+  await fails(get.send(), 403, 'request_expired');
+});
+
+test('auth: an unsigned request is 403 permission_denied', async () => {
+  const g = await fetchURL(`http://${ZONE}.localhost:${serverPort}/${MAIN}/meta%2Fobj`);
+  assert.equal(g.status, 403);
+  assert.equal(bodyJSON(g.body).code, 'permission_denied');
 });
 
 // ---- clean up -----------------------------------------------------------------
