@@ -73,6 +73,28 @@ func checkRepeatedSigned(query map[string][]string) *apiError {
 	return nil
 }
 
+// maxQSHeaders caps the x-qs- headers of a request. Every one of them is
+// signed, so the cap bounds the work of building the string to sign for a
+// request from anyone who knows an access key id. No valid request comes
+// near it: metadata (names plus values at most 2 KiB) fits in about 1,050
+// headers, and the other x-qs- headers QingStor defines are a few dozen.
+const maxQSHeaders = 2048
+
+// checkQSHeaderCount refuses (400 invalid_request) a request with more than
+// maxQSHeaders distinct x-qs- header names, before any signing work.
+func checkQSHeaderCount(h http.Header) *apiError {
+	n := 0
+	for k := range h {
+		if len(k) > 5 && strings.EqualFold(k[:5], "x-qs-") {
+			n++
+		}
+	}
+	if n > maxQSHeaders {
+		return errf(http.StatusBadRequest, "invalid_request", "The request has %d x-qs- headers; at most %d are accepted.", n, maxQSHeaders)
+	}
+	return nil
+}
+
 // authenticate verifies the header or presigned signature of q.
 //
 // Decisions: an anonymous request (no Authorization, no signature
@@ -82,6 +104,9 @@ func checkRepeatedSigned(query map[string][]string) *apiError {
 // request_expired, as is a presigned URL whose expires is in the past.
 func (s *Server) authenticate(q *request) *apiError {
 	r := q.r
+	if e := checkQSHeaderCount(r.Header); e != nil {
+		return e
+	}
 	if q.has("signature") || q.has("access_key_id") || q.has("expires") {
 		return s.authPresigned(q)
 	}

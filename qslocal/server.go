@@ -21,6 +21,8 @@
 //     signature_not_matched message quotes the string to sign the server
 //     computed for the v2 canonical URI, SSE-C key values redacted and cut at
 //     8 KiB; it is also logged at debug level (auth.go).
+//   - A request with more than 2048 x-qs- headers is 400 invalid_request
+//     before any signing work (valid metadata needs about 1,050 at most).
 //   - Content-MD5 is base64 (24 characters) or hex (32); "flag" and "flag=" are
 //     the same; query keys that are not signed sub-resources are ignored,
 //     signed sub-resources an operation does not support are 400 invalid_request.

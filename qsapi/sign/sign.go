@@ -22,6 +22,7 @@
 package sign
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -29,6 +30,7 @@ import (
 	"errors"
 	"hash"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -263,16 +265,16 @@ func headerValue(h http.Header, k string) string {
 
 type headerKV struct{ name, value string }
 
-// lessLower compares a and b as if both were lower-cased, in byte order.
-func lessLower(a, b string) bool {
+// compareLower compares a and b as if both were lower-cased, in byte order.
+func compareLower(a, b string) int {
 	n := min(len(a), len(b))
 	for i := 0; i < n; i++ {
 		x, y := lower(a[i]), lower(b[i])
 		if x != y {
-			return x < y
+			return int(x) - int(y)
 		}
 	}
-	return len(a) < len(b)
+	return len(a) - len(b)
 }
 
 func lower(c byte) byte {
@@ -303,12 +305,9 @@ func appendCanonicalHeaders(dst []byte, h http.Header) []byte {
 		}
 		kv = append(kv, headerKV{name, v})
 	}
-	// Insertion sort: few headers, no allocation.
-	for i := 1; i < len(kv); i++ {
-		for j := i; j > 0 && lessLower(kv[j].name, kv[j-1].name); j-- {
-			kv[j], kv[j-1] = kv[j-1], kv[j]
-		}
-	}
+	// O(n log n) whatever the count: a request may carry tens of thousands
+	// of headers, and a server signs before it knows the sender.
+	slices.SortFunc(kv, func(a, b headerKV) int { return compareLower(a.name, b.name) })
 	for _, e := range kv {
 		for i := 0; i < len(e.name); i++ {
 			dst = append(dst, lower(e.name[i]))
@@ -322,7 +321,7 @@ func appendCanonicalHeaders(dst []byte, h http.Header) []byte {
 
 type subKV struct {
 	key   string
-	value string
+	value []byte
 }
 
 // appendSubResources appends "?k1&k2=v2..." for the signed sub-resources of
@@ -348,17 +347,14 @@ func appendSubResources(dst []byte, rawQuery string) []byte {
 		if !ok {
 			continue
 		}
-		merged := false
-		for i := range kv {
-			if kv[i].key == k {
-				kv[i].value += v
-				merged = true
-				break
-			}
+		// At most len(subResources) distinct keys: the search is bounded,
+		// and values grow by appending (linear in the query length).
+		i := slices.IndexFunc(kv, func(e subKV) bool { return e.key == k })
+		if i < 0 {
+			kv = append(kv, subKV{key: k})
+			i = len(kv) - 1
 		}
-		if !merged {
-			kv = append(kv, subKV{k, v})
-		}
+		kv[i].value = append(kv[i].value, v...)
 	}
 	if len(kv) == 0 {
 		return dst
@@ -375,7 +371,7 @@ func appendSubResources(dst []byte, rawQuery string) []byte {
 			dst = append(dst, '&')
 		}
 		dst = append(dst, e.key...)
-		if v := strings.TrimSpace(e.value); v != "" {
+		if v := bytes.TrimSpace(e.value); len(v) > 0 {
 			dst = append(dst, '=')
 			dst = append(dst, v...)
 		}
