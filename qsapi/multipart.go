@@ -159,15 +159,19 @@ func (c *Client) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 
 // ListPartsInput pages through parts.
 type ListPartsInput struct {
-	// PartNumberMarker: the server returns parts with part_number >= marker
-	// (the inclusive reading, which qslocal implements and which keeps
-	// go-service-qingstor's offset paging working; the docs say "after").
-	PartNumberMarker int
+	// PartNumberMarker: the server returns the parts numbered after it (the
+	// documented reading; PartLister also copes with servers that read it as
+	// inclusive or as an offset). It is sent when positive or when
+	// HasPartNumberMarker is set (to ask for the parts after part 0).
+	PartNumberMarker    int
+	HasPartNumberMarker bool
 	// Limit is the page size (max 1000). 0 means unset.
 	Limit int
 }
 
-// PartInfo is one uploaded part.
+// PartInfo is one uploaded part. ETag is as the server lists it: the docs
+// show (and qslocal sends) the hex digest without the quotes UploadPart's
+// ETag header has, so compare part ETags with quotes trimmed.
 type PartInfo struct {
 	PartNumber int       `json:"part_number"`
 	Size       int64     `json:"size"`
@@ -194,7 +198,7 @@ func (c *Client) ListPartsRequest(bucket, key, uploadID string, in *ListPartsInp
 		if in.Limit > 0 {
 			r.addQuery("limit", strconv.Itoa(in.Limit))
 		}
-		if in.PartNumberMarker > 0 {
+		if in.PartNumberMarker > 0 || in.HasPartNumberMarker {
 			r.addQuery("part_number_marker", strconv.Itoa(in.PartNumberMarker))
 		}
 	}
@@ -219,14 +223,14 @@ func (c *Client) ListParts(ctx context.Context, bucket, key, uploadID string, in
 	return out, nil
 }
 
-// PartPages iterates over all parts of an upload. Because the server returns
-// parts with part_number >= marker, the next marker is the last part number
-// received plus one; the listing ends on an empty page or when a page's
-// parts do not advance the marker. The iteration stops after yielding an error.
+// PartPages iterates over all parts of an upload, page by page, with a
+// PartLister (see there for how it pages). The iteration stops after
+// yielding an error.
 func (c *Client) PartPages(ctx context.Context, bucket, key, uploadID string, in ListPartsInput) iter.Seq2[*ListPartsOutput, error] {
 	return func(yield func(*ListPartsOutput, error) bool) {
-		for {
-			out, err := c.ListParts(ctx, bucket, key, uploadID, &in)
+		l := c.NewPartLister(bucket, key, uploadID, in)
+		for !l.Done() {
+			out, err := l.Next(ctx)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -234,16 +238,99 @@ func (c *Client) PartPages(ctx context.Context, bucket, key, uploadID string, in
 			if !yield(out, nil) {
 				return
 			}
-			if len(out.Parts) == 0 {
-				return
-			}
-			next := out.Parts[len(out.Parts)-1].PartNumber + 1
-			if next <= in.PartNumberMarker || next > MaxPartNumber {
-				return
-			}
-			in.PartNumberMarker = next
 		}
 	}
+}
+
+// PartLister lists the parts of an upload page by page. The docs define
+// part_number_marker as exclusive (parts after it), but servers have been
+// seen to read it as inclusive (parts from it) or as an offset into the
+// list; the lister is correct against all three: it asks for the parts after
+// the last part received, drops every part number it already returned (parts
+// come in increasing number order), and ends on a page with nothing new or
+// once it has returned count parts (the server's count field, the upload's
+// total). Against an offset server the marker skips as many parts as the
+// last part number, which is exact for parts numbered from 0 or 1 without
+// gaps; parts after a gap may then be missed.
+type PartLister struct {
+	c                   *Client
+	bucket, key, upload string
+	in                  ListPartsInput
+	last                int  // highest part number returned
+	started             bool // last is set (a part was returned or a marker given)
+	seen                int  // parts returned
+	done                bool
+}
+
+// NewPartLister returns a lister of the parts of an upload after
+// in.PartNumberMarker (when positive or HasPartNumberMarker), in.Limit at a
+// time.
+func (c *Client) NewPartLister(bucket, key, uploadID string, in ListPartsInput) *PartLister {
+	l := &PartLister{c: c, bucket: bucket, key: key, upload: uploadID, in: in}
+	if in.PartNumberMarker > 0 || in.HasPartNumberMarker {
+		l.last, l.started = in.PartNumberMarker, true
+	}
+	return l
+}
+
+// Done reports whether the listing has ended (after the last page or an error).
+func (l *PartLister) Done() bool { return l.done }
+
+// Marker returns the last part number returned (or the starting marker),
+// and false before any.
+func (l *PartLister) Marker() (int, bool) { return l.last, l.started }
+
+// Next returns the next page, holding only parts not returned before, in
+// increasing number order; its Count is the server's. A call after Done
+// returns an empty page.
+func (l *PartLister) Next(ctx context.Context) (*ListPartsOutput, error) {
+	if l.done {
+		return &ListPartsOutput{}, nil
+	}
+	out, err := l.page(ctx, l.last)
+	if err == nil && len(out.Parts) == 0 && out.resent && l.last < MaxPartNumber {
+		// Nothing but parts already returned: a server reading the marker
+		// as inclusive (or as an offset) with a page too small to get past
+		// them. Ask from the next number once.
+		out, err = l.page(ctx, l.last+1)
+	}
+	if err != nil {
+		l.done = true
+		return nil, err
+	}
+	if len(out.Parts) == 0 || (out.Count > 0 && l.seen >= out.Count) || l.last >= MaxPartNumber {
+		l.done = true
+	}
+	return &out.ListPartsOutput, nil
+}
+
+// partPage is a page with the parts already returned removed; resent says
+// whether any were removed.
+type partPage struct {
+	ListPartsOutput
+	resent bool
+}
+
+// page asks for the parts after marker (when started) and keeps the new ones.
+func (l *PartLister) page(ctx context.Context, marker int) (*partPage, error) {
+	in := l.in
+	in.PartNumberMarker, in.HasPartNumberMarker = marker, l.started
+	out, err := l.c.ListParts(ctx, l.bucket, l.key, l.upload, &in)
+	if err != nil {
+		return nil, err
+	}
+	p := &partPage{ListPartsOutput: *out}
+	p.Parts = out.Parts[:0]
+	for _, part := range out.Parts {
+		if l.started && part.PartNumber <= l.last {
+			p.resent = true
+			continue
+		}
+		p.Parts = append(p.Parts, part)
+		l.last, l.started = part.PartNumber, true
+		l.seen++
+	}
+	return p, nil
 }
 
 // CompletedPart names one part of CompleteMultipartUpload. ETag is optional.

@@ -155,28 +155,34 @@ func (s *Server) copyPart(q *request, sse *sseKey) (*store.Part, *apiError) {
 	return &store.Part{Size: up.res.n, ETag: quoteETag(up.res.md5[:]), MD5: up.res.md5[:], Blob: up.id, IV: seg.IV}, nil
 }
 
-// listParts is GET /bucket/key?upload_id=ID. Decision: parts numbered >=
-// part_number_marker are returned (inclusive, so a client starting at 0 sees
-// part 0, as GSQ needs), limit defaults to and is clamped at 1000, and count
-// is the total number of parts of the upload.
+// listParts is GET /bucket/key?upload_id=ID. As documented, the parts
+// numbered after part_number_marker are returned (all parts without it) and
+// etag values are the hex digest without quotes (the docs' example).
+// Decisions: limit defaults to and is clamped at 1000, and count is the total
+// number of parts of the upload.
 func (s *Server) listParts(q *request) *apiError {
 	id := q.get("upload_id")
-	marker, e := intParam(q, "part_number_marker", 0)
-	if e != nil {
-		return e
+	from := 0
+	if q.has("part_number_marker") {
+		marker, e := intParam(q, "part_number_marker", 0)
+		if e != nil {
+			return e
+		}
+		from = marker + 1
 	}
 	limit, e := intParam(q, "limit", 1000)
 	if e != nil {
 		return e
 	}
 	limit = clampLimit(limit, 1000, 1000)
-	parts, total, err := s.st.ListParts(q.bucket, q.key, id, marker, limit)
+	parts, total, err := s.st.ListParts(q.bucket, q.key, id, from, limit)
 	if err != nil {
 		return s.storeErr(q, err)
 	}
 	out := listPartsJSON{Count: total, ObjectParts: []objectPartJSON{}}
 	for _, p := range parts {
-		out.ObjectParts = append(out.ObjectParts, objectPartJSON{PartNumber: p.Number, Size: p.Size, ETag: p.ETag, Created: jsonTime(p.Created)})
+		out.ObjectParts = append(out.ObjectParts, objectPartJSON{PartNumber: p.Number, Size: p.Size,
+			ETag: strings.Trim(p.ETag, `"`), Created: jsonTime(p.Created)})
 	}
 	writeJSON(q.w, http.StatusOK, out)
 	return nil

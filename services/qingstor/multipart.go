@@ -90,49 +90,40 @@ func (s *Storage) writeMultipart(ctx context.Context, o *types.Object, r io.Read
 	return size, &types.Part{Index: index, Size: size, ETag: out.ETag}, nil
 }
 
-// partStatus is the cursor of a part listing: the next part number.
-type partStatus struct {
-	marker int
-	done   bool
+// partStatus is the cursor of a part listing.
+type partStatus struct{ l *qsapi.PartLister }
+
+// ContinuationToken returns the last part number listed ("" before any).
+func (p *partStatus) ContinuationToken() string {
+	if n, ok := p.l.Marker(); ok {
+		return strconv.Itoa(n)
+	}
+	return ""
 }
 
-// ContinuationToken returns the next part number to list.
-func (p *partStatus) ContinuationToken() string { return strconv.Itoa(p.marker) }
-
-// listMultipart lists the uploaded parts of o's upload in part number order.
+// listMultipart lists the uploaded parts of o's upload in part number order,
+// with qsapi's PartLister (correct whichever way the server reads the part
+// number marker).
 func (s *Storage) listMultipart(ctx context.Context, o *types.Object, _ pairStorageListMultipart) (*types.PartIterator, error) {
 	k, id, err := s.uploadOf(o)
 	if err != nil {
 		return nil, err
 	}
-	st := &partStatus{}
+	st := &partStatus{l: s.client.NewPartLister(s.name, k, id, qsapi.ListPartsInput{Limit: partPageSize})}
 	next := func(ctx context.Context, page *types.PartPage) error {
-		if st.done {
+		if st.l.Done() {
 			return types.IterateDone
 		}
-		// qsapi documents the marker as inclusive (parts >= marker).
-		out, err := s.client.ListParts(ctx, s.name, k, id, &qsapi.ListPartsInput{PartNumberMarker: st.marker, Limit: partPageSize})
+		out, err := st.l.Next(ctx)
 		if err != nil {
 			return s.formatError("list_multipart", err)
 		}
 		for _, p := range out.Parts {
-			if p.PartNumber < st.marker {
-				continue
-			}
 			page.Data = append(page.Data, &types.Part{Index: p.PartNumber, Size: p.Size, ETag: p.ETag})
 		}
-		if len(out.Parts) == 0 {
-			st.done = true
+		if len(page.Data) == 0 {
 			return types.IterateDone
 		}
-		// A short page does not prove the end (a server may clamp the
-		// limit): only an empty page, or the last part number, does.
-		next := out.Parts[len(out.Parts)-1].PartNumber + 1
-		if next <= st.marker || next > qsapi.MaxPartNumber {
-			st.done = true
-			return types.IterateDone
-		}
-		st.marker = next
 		return nil
 	}
 	return types.NewPartIterator(ctx, next, st), nil

@@ -2,9 +2,12 @@ package qingstor
 
 import (
 	"errors"
+	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/qsgo/qsgo/internal/partstub"
 	"github.com/qsgo/qsgo/types"
 )
 
@@ -66,5 +69,50 @@ func TestCompletePartsOrder(t *testing.T) {
 	}
 	if _, err := completeParts([]*types.Part{nil}); !errors.Is(err, ErrPartNumberInvalid) {
 		t.Fatalf("nil part: %v", err)
+	}
+}
+
+// TestListMultipartMarkerReadings: ListMultipart lists every part once, in
+// order, whether the server reads part_number_marker as documented
+// (exclusive), as inclusive or as an offset.
+func TestListMultipartMarkerReadings(t *testing.T) {
+	old := partPageSize
+	partPageSize = 2
+	t.Cleanup(func() { partPageSize = old })
+	for _, mode := range partstub.Modes {
+		t.Run(mode, func(t *testing.T) {
+			fake := &partstub.Server{Mode: mode, Parts: []int{0, 1, 2, 3, 4}, PageCap: 1000}
+			st := wrappedStore(t, func(h http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method == http.MethodGet && r.URL.Query().Has("upload_id") {
+						fake.ServeHTTP(w, r)
+						return
+					}
+					h.ServeHTTP(w, r)
+				})
+			})
+			o, err := st.CreateMultipart("obj")
+			if err != nil {
+				t.Fatal(err)
+			}
+			it, err := st.ListMultipart(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int
+			for {
+				p, err := it.Next()
+				if err == types.IterateDone { //nolint:errorlint // bare sentinel
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, p.Index)
+			}
+			if fmt.Sprint(got) != "[0 1 2 3 4]" {
+				t.Fatalf("listed %v", got)
+			}
+		})
 	}
 }
