@@ -71,10 +71,17 @@ func lookTool(t *testing.T, name string) string {
 	return p
 }
 
-// installSDK runs `npm ci` in dir when its node_modules lacks the SDK.
+// installSDK runs `npm ci` in dir unless node_modules holds an install of
+// the current lock file (npm writes node_modules/.package-lock.json last, so
+// an install older than package-lock.json is redone).
 func installSDK(t *testing.T, dir string) {
 	t.Helper()
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "qingstor-sdk", "package.json")); err == nil {
+	installed, err1 := os.Stat(filepath.Join(dir, "node_modules", ".package-lock.json"))
+	lock, err2 := os.Stat(filepath.Join(dir, "package-lock.json"))
+	if err2 != nil {
+		t.Fatalf("interop: %v", err2)
+	}
+	if err1 == nil && !installed.ModTime().Before(lock.ModTime()) {
 		return
 	}
 	npm := lookTool(t, "npm")

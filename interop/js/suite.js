@@ -448,7 +448,7 @@ test('delete multiple: hostile and missing keys, deleted list, objects gone', as
 // ---- objects with hostile keys ----------------------------------------------
 
 for (const [label, key] of HOSTILE_KEYS) {
-  test(`object: put/head/get/list/delete with key of ${label}`, async () => {
+  test(`object: put/head/get/list/copy/move/delete with key of ${label}`, async () => {
     const body = payload(1000 + key.length, key.length);
     const p = await put(key, body, { 'content-type': 'application/x-interop' });
     assert.equal(p.status, 201);
@@ -465,9 +465,18 @@ for (const [label, key] of HOSTILE_KEYS) {
     const listed = data.keys.find((k) => k.key === key);
     assert.ok(listed, `${JSON.stringify(key)} not listed under ${JSON.stringify(prefix)}: ${JSON.stringify(data.keys.map((k) => k.key))}`);
     assert.equal(listed.size, body.length);
-    const d = await bucket().deleteObject(key);
-    assert.equal(d.status, 204);
-    await fails(bucket().headObject(key), 404);
+    // The SDK runs encodeURI on the source header: raw keys go in as they are.
+    const copied = `${key}.copy`;
+    assert.equal((await put(copied, undefined, { 'x-qs-copy-source': `/${MAIN}/${key}` })).status, 201);
+    const moved = `${key}.moved`;
+    assert.equal((await put(moved, undefined, { 'x-qs-move-source': `/${MAIN}/${copied}` })).status, 201);
+    await fails(bucket().headObject(copied), 404);
+    assert.ok((await getBytes(moved)).body.equals(body), 'copied and moved body differs');
+    for (const k of [key, moved]) {
+      const d = await bucket().deleteObject(k);
+      assert.equal(d.status, 204);
+      await fails(bucket().headObject(k), 404);
+    }
   });
 }
 
