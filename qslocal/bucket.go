@@ -254,6 +254,9 @@ func readJSONBody(q *request, v any, requireMD5 bool) *apiError {
 			return errf(http.StatusBadRequest, "bad_digest", "The Content-MD5 you specified did not match what we received.")
 		}
 	}
+	if e := checkJSONText(body); e != nil {
+		return e
+	}
 	if err := json.Unmarshal(body, v); err != nil {
 		return errf(http.StatusBadRequest, "invalid_json", "The request body is not valid JSON for this operation.")
 	}

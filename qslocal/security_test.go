@@ -785,3 +785,39 @@ func TestSecurityQSHeaderCap(t *testing.T) {
 		t.Errorf("HEAD of the object with 1000 metadata entries: %d headers", len(rep.header))
 	}
 }
+
+// TestSecurityDeleteMultipleInvalidUTF8: a Delete Multiple body whose key
+// holds bytes that are not UTF-8, or an unpaired surrogate escape, would
+// decode to U+FFFD and name another object; the whole request is refused
+// and nothing is deleted. A valid surrogate pair still names its object.
+func TestSecurityDeleteMultipleInvalidUTF8(t *testing.T) {
+	ts := qslocal.StartTest(t, func(o *qslocal.Options) { o.Memory = true })
+	ts.CreateBucket(secBucket)
+	c := newSecClient(t, ts)
+	o := "/" + secBucket + "/"
+	for _, k := range []string{"\ufffd\ufffd", "\ufffd", "ok", "\U0001F600"} {
+		c.ok(secRoute{method: "PUT", path: o + k, body: []byte("keep " + k)}, 201)
+	}
+	del := func(body string) secReply {
+		return c.send(c.signed(secRoute{method: "POST", path: "/" + secBucket, query: "delete", body: []byte(body),
+			headers: map[string]string{"Content-MD5": secMD5([]byte(body))}}))
+	}
+	for _, body := range []string{
+		`{"objects":[{"key":"ok"},{"key":"` + "\xff\xfe" + `"}]}`,
+		`{"objects":[{"key":"ok"},{"key":"\ud800\udbff"}]}`,
+		`{"objects":[{"key":"\udc00"},{"key":"ok"}]}`,
+		`{"objects":[{"key":"\\\ud800"},{"key":"ok"}]}`,
+		`{"objects":[{"key":"ok"},{"key":"\ud800"}]}`,
+	} {
+		if rep := del(body); rep.status != 400 || rep.code != "invalid_json" {
+			t.Errorf("%q: %d %s, want 400 invalid_json", body, rep.status, rep.body)
+		}
+	}
+	for _, k := range []string{"\ufffd\ufffd", "\ufffd", "ok", "\U0001F600"} {
+		c.ok(secRoute{method: "HEAD", path: o + k}, 200)
+	}
+	if rep := del(`{"objects":[{"key":"\ud83d\ude00"},{"key":"\\\\ud800"}]}`); rep.status != 200 || !strings.Contains(string(rep.body), "\U0001F600") {
+		t.Errorf("valid surrogate pair: %d %s", rep.status, rep.body)
+	}
+	c.ok(secRoute{method: "HEAD", path: o + "\U0001F600"}, 404)
+}

@@ -39,6 +39,9 @@
 //     invalid_request, missing or wrong key 403 permission_denied (ssec.go).
 //   - Multipart ETag without an ETag header on Complete: "md5(part MD5s)-N".
 //   - Keys: 1 to 1024 bytes of UTF-8, no NUL, no empty, "." or ".." segment.
+//     A JSON body (Delete Multiple, Complete) that is not valid UTF-8 or
+//     holds an unpaired \u surrogate escape is refused whole with 400
+//     invalid_json, since decoding would turn a bad key into another key.
 //     DELETE object and abort are idempotent (204).
 package qslocal
 

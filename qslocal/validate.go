@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -155,4 +157,55 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// checkJSONText refuses (400 invalid_json) a JSON body that is not valid
+// UTF-8 or holds a \u escape of an unpaired UTF-16 surrogate. encoding/json
+// would silently turn either into U+FFFD, so a Delete Multiple key with the
+// bytes ff fe would name, and delete, the object "\uFFFD\uFFFD" instead.
+// Backslashes occur only inside strings in valid JSON, so a linear scan of
+// the escapes is enough (anything else the decoder refuses afterwards).
+func checkJSONText(body []byte) *apiError {
+	bad := func(off int) *apiError {
+		return errf(http.StatusBadRequest, "invalid_json", "The JSON body is not valid UTF-8 at byte %d (invalid bytes or an unpaired \\u surrogate escape); nothing was done.", off)
+	}
+	if !utf8.Valid(body) {
+		off := 0
+		for off < len(body) {
+			r, n := utf8.DecodeRune(body[off:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		return bad(off)
+	}
+	for i := 0; i < len(body); i++ {
+		if body[i] != '\\' {
+			continue
+		}
+		r, ok := hexEscape(body, i)
+		switch {
+		case !ok:
+			i++ // an escape other than \u: skip the escaped character
+		case utf16.IsSurrogate(r):
+			lo, ok := hexEscape(body, i+6)
+			if !ok || r >= 0xdc00 || utf16.DecodeRune(r, lo) == utf8.RuneError {
+				return bad(i)
+			}
+			i += 11
+		default:
+			i += 5
+		}
+	}
+	return nil
+}
+
+// hexEscape decodes the \uXXXX escape at body[i:], if there is one.
+func hexEscape(body []byte, i int) (rune, bool) {
+	if i+6 > len(body) || body[i] != '\\' || body[i+1] != 'u' {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(body[i+2:i+6]), 16, 16)
+	return rune(v), err == nil
 }
