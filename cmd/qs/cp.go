@@ -115,7 +115,7 @@ func (a *app) say(dataOnStdout bool, format string, args ...any) {
 	defer a.outMu.Unlock()
 	if f, ok := a.stdout.(*os.File); ok && a.prog != nil && isTerminal(f) {
 		// Print above the bars rather than through them.
-		fmt.Fprintf(a.prog.p, format+"\n", args...)
+		a.prog.println(fmt.Sprintf(format, args...))
 		return
 	}
 	fmt.Fprintf(a.stdout, format+"\n", args...)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestProgressLifecycle drives bars to completion and abort; wait must
@@ -61,7 +62,7 @@ func TestCountingReaderSeeks(t *testing.T) {
 	if string(all) != "abcdef" {
 		t.Fatalf("after seek read %q", all)
 	}
-	if got := pb.b.Current(); got != 6 {
+	if got := pb.cur; got != 6 {
 		t.Errorf("the bar counted %d bytes of a 6-byte body read 1.5 times, want 6", got)
 	}
 	nr := &countingReader{r: io.MultiReader(strings.NewReader("x"))}
@@ -72,5 +73,37 @@ func TestCountingReaderSeeks(t *testing.T) {
 	cw := &countingWriter{w: &w}
 	if n, err := cw.Write([]byte("hello")); n != 5 || err != nil || w.String() != "hello" {
 		t.Fatalf("counting writer: %d %v %q", n, err, w.String())
+	}
+}
+
+// TestLayoutDropsColumns: as the terminal narrows, the bar graphic goes
+// first, then the ETA, then the speed, and only then is the name
+// shortened (keeping its end); no line is wider than asked.
+func TestLayoutDropsColumns(t *testing.T) {
+	row := barCells{name: "some/dir/report.bin", counts: "4.0 MiB / 12.0 MiB", rate: "10.0 MiB/s", eta: "ETA 1s", frac: 1.0 / 3}
+	for _, c := range []struct {
+		width                   int
+		graph, rate, eta, whole bool
+		name                    string
+	}{
+		{80, true, true, true, true, ""},
+		{60, false, true, true, true, ""},
+		{55, false, true, false, true, ""},
+		{48, false, false, false, true, ""},
+		{30, false, false, false, false, "...port.bin 4.0 MiB / 12.0 MiB"},
+	} {
+		lines := layoutBars(c.width, []barCells{row})
+		l := lines[0]
+		if n := utf8.RuneCountInString(l); n > c.width {
+			t.Errorf("width %d: line of %d: %q", c.width, n, l)
+		}
+		for what, has := range map[string]bool{"[": c.graph, "MiB/s": c.rate, "ETA": c.eta, row.name: c.whole} {
+			if strings.Contains(l, what) != has {
+				t.Errorf("width %d: %q contains %q: %v, want %v", c.width, l, what, !has, has)
+			}
+		}
+		if c.name != "" && l != c.name {
+			t.Errorf("width %d: %q, want %q", c.width, l, c.name)
+		}
 	}
 }
