@@ -16,7 +16,6 @@
 const PENDING = new Map([
   ['bucket: statistics include storage_classes', 'bucket statistics lack storage_classes'],
   ['range: a 416 carries Content-Range bytes */size', 'a 416 has no Content-Range'],
-  ['multipart: list parts pages with an exclusive part_number_marker', 'part_number_marker is inclusive'],
   ['copy: x-qs-copy-source-if-(un)modified-since dates', 'percent-encoded dates (the SDK runs encodeURI on header values) are ignored'],
   ['move: the answer carries the ETag', 'Move answers without ETag'],
   ['append: position 0 creates, the next position appends, HEAD reports it', 'append signed without position (as the SDK signs it) is refused'],
@@ -1092,6 +1091,20 @@ test('presign: PUT uploads with plain node http', async () => {
   });
   assert.equal(res.statusCode, 201);
   assert.ok((await getBytes('presign/put target ü')).body.equals(body), 'uploaded body differs');
+});
+
+// ---- answer shapes --------------------------------------------------------------
+
+test('answers: x-qs-request-id on success; error bodies are JSON with code, message, request_id, url', async () => {
+  const ok = await bucket().headObject('meta/obj');
+  assert.match(ok.headers['x-qs-request-id'] || '', /^\S+$/, 'x-qs-request-id on a success');
+  assert.match(ok.headers.etag, /^"[0-9a-f]{32}"$/, 'ETag is a quoted md5');
+  assert.ok(!Number.isNaN(Date.parse(ok.headers['last-modified'])), 'Last-Modified is a date');
+  const r = await fails(bucket().getObject('missing/key'), 404, 'object_not_exists');
+  assert.match(r.headers['content-type'], /^application\/json/);
+  const body = bodyJSON(r.data);
+  assert.ok(body.message && body.url, JSON.stringify(body));
+  assert.equal(body.request_id, r.headers['x-qs-request-id']);
 });
 
 // ---- limits ------------------------------------------------------------------
