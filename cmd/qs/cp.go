@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/qsgo/qsgo/qsapi"
+	"github.com/qsgo/qsgo/services/qingstor"
 	"github.com/qsgo/qsgo/types"
 )
 
@@ -24,6 +24,7 @@ type copyFlags struct {
 	recursive   bool
 	partSize    sizeValue
 	concurrency int
+	verify      bool
 	// filters and dryRun serve the commands that walk trees (registerTree).
 	filters filterFlags
 	dryRun  bool
@@ -34,6 +35,7 @@ func (f *copyFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVarP(&f.recursive, "recursive", "r", false, "copy everything under a directory or key prefix")
 	cmd.Flags().Var(&f.partSize, "part-size", "multipart part size (4MiB to 5GiB); files larger than this go multipart")
 	cmd.Flags().IntVar(&f.concurrency, "concurrency", defaultConc, "parts (and files) transferred in parallel")
+	cmd.Flags().BoolVar(&f.verify, "verify", false, "full verification of uploads: every part sent with its MD5, multipart objects get the MD5 of their content as ETag (costs client CPU)")
 }
 
 // registerTree adds the flags of commands that walk trees: filters and
@@ -80,7 +82,7 @@ func exactArgs(n int) cobra.PositionalArgs {
 
 // newXfer builds the transfer settings of f, without progress display.
 func newXfer(f *copyFlags) (*xfer, error) {
-	x := &xfer{partSize: int64(f.partSize), concurrency: f.concurrency}
+	x := &xfer{partSize: int64(f.partSize), concurrency: f.concurrency, verify: f.verify}
 	if err := x.check(); err != nil {
 		return nil, err
 	}
@@ -364,9 +366,10 @@ func (a *app) copyOne(ctx context.Context, rem *remote, j job, x *xfer, move boo
 }
 
 // remoteCopy copies or moves an object on the server: through go-storage
-// (Copier, Mover) within a bucket, through the QingStor wire client across
-// buckets (go-storage has no cross-storage copy), part by part for sources
-// above 5 GiB (see partcopy.go).
+// (Copier, Mover) within a bucket; across buckets (go-storage has no
+// cross-storage copy) a move is one QingStor move request and a copy goes
+// through the QingStor storage's CopyFrom (part by part on the server for
+// sources above 5 GiB).
 func (a *app) remoteCopy(ctx context.Context, rem *remote, src, dst location, x *xfer, move bool) error {
 	if src.Bucket == dst.Bucket {
 		s, err := rem.storage(src.Bucket)
@@ -382,21 +385,42 @@ func (a *app) remoteCopy(ctx context.Context, rem *remote, src, dst location, x 
 		}
 		return fmt.Errorf("the service cannot copy on the server")
 	}
-	api, err := rem.wireFor(ctx, "copying between buckets", dst.Bucket)
-	if err != nil {
-		return err
-	}
 	if move {
+		api, err := rem.wireFor(ctx, "moving between buckets", dst.Bucket)
+		if err != nil {
+			return err
+		}
 		_, err = api.MoveObject(ctx, dst.Bucket, dst.Key, src.Bucket, src.Key)
 		return err
 	}
-	_, err = api.CopyObject(ctx, dst.Bucket, dst.Key, &qsapi.CopyObjectInput{SourceBucket: src.Bucket, SourceKey: src.Key})
-	if !isTooLarge(err) {
-		return err
-	}
-	srcAPI, err := rem.wireFor(ctx, "copying between buckets", src.Bucket)
+	from, err := qingstorOf(rem, src.Bucket)
 	if err != nil {
 		return err
 	}
-	return copyByParts(ctx, srcAPI, api, src, dst, x)
+	to, err := qingstorOf(rem, dst.Bucket)
+	if err != nil {
+		return err
+	}
+	var ps []types.Pair
+	if x.copyPartSize > 0 {
+		ps = append(ps, qingstor.WithPartSize(x.copyPartSize))
+	}
+	b := x.prog.file(src.String(), -1)
+	err = to.CopyFrom(ctx, from, src.Key, dst.Key, append(ps, qingstor.WithPartConcurrency(x.concurrency))...)
+	b.done(err)
+	return err
+}
+
+// qingstorOf returns the QingStor storage of bucket, for what only QingStor
+// can do (copies between buckets).
+func qingstorOf(rem *remote, bucket string) (*qingstor.Storage, error) {
+	s, err := rem.storage(bucket)
+	if err != nil {
+		return nil, err
+	}
+	qs, ok := s.(*qingstor.Storage)
+	if !ok {
+		return nil, fmt.Errorf("copying between buckets needs the qingstor service, not %s", s)
+	}
+	return qs, nil
 }

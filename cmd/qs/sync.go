@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -14,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/qsgo/qsgo/qsapi"
+	"github.com/qsgo/qsgo/services/qingstor"
 	"github.com/qsgo/qsgo/types"
 )
 
@@ -105,14 +106,10 @@ func (a *app) sync(ctx context.Context, srcArg, dstArg string, f *syncFlags) err
 	if err != nil {
 		return err
 	}
-	if f.checksum && dst.Remote && rem.api != nil {
+	if f.checksum && dst.Remote {
 		// Uploads in parts get the file's MD5 as their ETag, so that the
 		// next sync --checksum can compare them.
-		api, err := rem.wireFor(ctx, "sync --checksum", dst.Bucket)
-		if err != nil {
-			return err
-		}
-		x.completeMD5 = completeWithETag(api, dst.Bucket)
+		x.verify = true
 	}
 	prefix := dirPrefix(remote.Key)
 	remoteEntries, err := listRemote(ctx, s, prefix)
@@ -200,22 +197,8 @@ func fileMD5(p string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
-	r := readerMD5(context.Background(), f)
-	return r.hex, r.err
-}
-
-// completeWithETag completes multipart uploads to bucket through the wire
-// client, setting the object's ETag (go-storage's CompleteMultipart has no
-// way to). The storage's work dir is "/", so its paths are the keys.
-func completeWithETag(api *qsapi.Client, bucket string) completeFunc {
-	return func(ctx context.Context, key, id string, parts []*types.Part, etag string) error {
-		cp := make([]qsapi.CompletedPart, len(parts))
-		for i, p := range parts {
-			cp[i] = qsapi.CompletedPart{PartNumber: p.Index, ETag: p.ETag}
-		}
-		_, err := api.CompleteMultipartUpload(ctx, bucket, key, id, cp, &qsapi.CompleteMultipartUploadInput{ETag: etag})
-		return err
-	}
+	sum, err := qingstor.ReaderMD5(context.Background(), f)
+	return hex.EncodeToString(sum), err
 }
 
 // runSync carries out (or, with --dry-run, prints) the plan.

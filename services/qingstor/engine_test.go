@@ -303,3 +303,53 @@ func TestCopyFromOtherBucket(t *testing.T) {
 		t.Fatalf("CopyFrom of a missing source: %v", err)
 	}
 }
+
+// cancelAt is a file-like source (io.ReaderAt and io.Seeker) that cancels a
+// context once more than limit bytes were read from it by offset.
+type cancelAt struct {
+	*bytes.Reader
+	read   atomic.Int64
+	limit  int64
+	cancel context.CancelFunc
+}
+
+func (c *cancelAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.Reader.ReadAt(p, off)
+	if c.read.Add(int64(n)) > c.limit {
+		c.cancel()
+	}
+	return n, err
+}
+
+// TestWriteFromFileCancelled: cancelling a write from a file source aborts
+// the upload and leaves nothing.
+func TestWriteFromFileCancelled(t *testing.T) {
+	st, _ := largeStore(t)
+	data := randomData(2 << 20)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	src := &cancelAt{Reader: bytes.NewReader(data), limit: 600 << 10, cancel: cancel}
+	if _, err := st.WriteWithContext(ctx, "cancelled", src, int64(len(data))); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled Write: %v", err)
+	}
+	assertNothingLeft(t, st, "cancelled")
+}
+
+// TestWriteStreamPartLimit: a stream that fills the last allowed part
+// exactly is stored; one byte more is refused and its upload aborted.
+func TestWriteStreamPartLimit(t *testing.T) {
+	st, _ := largeStore(t)
+	defer func(n int) { streamPartsMaximum = n }(streamPartsMaximum)
+	streamPartsMaximum = 3
+	const psz = 64 << 10
+	data := randomData(3*psz + 1)
+	n, err := st.WriteStream(context.Background(), "full", onlyReader{bytes.NewReader(data[:3*psz])}, WithPartSize(psz))
+	if err != nil || n != 3*psz {
+		t.Fatalf("stream of exactly 3 parts: %d, %v", n, err)
+	}
+	_, err = st.WriteStream(context.Background(), "over", onlyReader{bytes.NewReader(data)}, WithPartSize(psz))
+	if !errors.Is(err, ErrSizeInvalid) || !strings.Contains(err.Error(), "raise part_size") {
+		t.Fatalf("stream of 3 parts and a byte: %v", err)
+	}
+	assertNothingLeft(t, st, "over")
+}

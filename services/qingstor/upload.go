@@ -462,6 +462,10 @@ func (u *upload) fromStream(ctx context.Context, first []byte, r io.Reader, size
 	return res, err
 }
 
+// streamPartsMaximum is the most parts of a stream: a variable so tests can
+// lower it.
+var streamPartsMaximum = multipartNumberMaximum
+
 // streamState is the reading side of fromStream.
 type streamState struct {
 	u     *upload
@@ -504,8 +508,8 @@ func (st *streamState) readParts(gctx context.Context, g *errgroup.Group, first 
 			buf = first
 			st.hashed(first)
 		}
-		if i >= multipartNumberMaximum {
-			return fmt.Errorf("%w: the stream needs more than %d parts of %d bytes; raise part_size", ErrSizeInvalid, multipartNumberMaximum, st.psz)
+		if i >= streamPartsMaximum {
+			return fmt.Errorf("%w: the stream needs more than %d parts of %d bytes; raise part_size", ErrSizeInvalid, streamPartsMaximum, st.psz)
 		}
 		st.total += int64(len(data))
 		st.startPart(gctx, g, i, buf, data)
