@@ -26,8 +26,9 @@ type copyFlags struct {
 	concurrency int
 	verify      bool
 	// filters and dryRun serve the commands that walk trees (registerTree).
-	filters filterFlags
-	dryRun  bool
+	filters   filterFlags
+	dryRun    bool
+	copyLinks bool
 }
 
 func (f *copyFlags) register(cmd *cobra.Command) {
@@ -43,7 +44,14 @@ func (f *copyFlags) register(cmd *cobra.Command) {
 func (f *copyFlags) registerTree(cmd *cobra.Command) {
 	f.filters.register(cmd)
 	cmd.Flags().BoolVarP(&f.dryRun, "dry-run", "n", false, "print what would be done, do nothing")
+	cmd.Flags().BoolVarP(&f.copyLinks, "copy-links", "L", false, "follow symbolic links in local trees (default: skip each, naming it on stderr)")
 }
+
+// linksHelp is the part of a local-tree command's help about links.
+const linksHelp = `Symbolic links in a local tree (to files, to directories, dangling) are
+skipped, each named on stderr (with -q, a count); -L/--copy-links follows
+them, skipping dangling links and links that loop back to a directory that
+holds them. A link given as SOURCE itself is always followed.`
 
 func newCpCmd() *cobra.Command {
 	var f copyFlags
@@ -58,7 +66,7 @@ prefix is copied (see "Recursive commands" in qs --help), as the filters
 below select. Files larger than --part-size are uploaded in parts,
 --concurrency at a time; Ctrl-C aborts unfinished uploads.
 
-` + filterHelp,
+` + linksHelp + "\n\n" + filterHelp,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a := appOf(cmd)
@@ -160,7 +168,7 @@ func (a *app) transfer(ctx context.Context, op, srcArg, dstArg string, f *copyFl
 	if err != nil {
 		return err
 	}
-	jobs, err := a.plan(ctx, rem, op, src, dst, f.recursive, f.filters.filter(a))
+	jobs, err := a.plan(ctx, rem, op, src, dst, f)
 	if err != nil {
 		return err
 	}
@@ -219,8 +227,9 @@ func joinLines(errs []error) error {
 // plan expands a cp/mv command line into jobs.
 // With -r, flt selects the files and objects by their path relative to the
 // source directory.
-func (a *app) plan(ctx context.Context, rem *remote, op string, src, dst location, recursive bool, flt *filter) ([]job, error) {
-	if !recursive {
+func (a *app) plan(ctx context.Context, rem *remote, op string, src, dst location, f *copyFlags) ([]job, error) {
+	flt := f.filters.filter(a)
+	if !f.recursive {
 		j := job{src: src, dst: dst, size: -1}
 		switch {
 		case src.Remote && src.isDir():
@@ -255,7 +264,8 @@ func (a *app) plan(ctx context.Context, rem *remote, op string, src, dst locatio
 		if !fi.IsDir() {
 			return nil, usagef("%s -r: %s is not a directory", op, src.Path)
 		}
-		files, err := listLocal(src.Path, flt)
+		files, err := listLocal(src.Path, flt, a.links(f.copyLinks))
+		a.linkSummary()
 		if err != nil {
 			return nil, wrapOp(op, src.Path, err)
 		}

@@ -36,6 +36,8 @@ type app struct {
 	outMu sync.Mutex
 	// prog is the progress display of the running transfer, if any.
 	prog *progress
+	// skippedLinks counts the symbolic links walks skipped (see links).
+	skippedLinks int
 }
 
 // apps maps each root command to its app (see appOf).

@@ -45,7 +45,7 @@ sync twice copies nothing the second time. --delete removes what DEST has and
 SOURCE lacks (files that filters exclude are neither copied nor deleted).
 --dry-run prints the plan.
 
-` + filterHelp,
+` + linksHelp + "\n\n" + filterHelp,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return appOf(cmd).sync(cmd.Context(), args[0], args[1], &f)
@@ -118,7 +118,9 @@ func (a *app) sync(ctx context.Context, srcArg, dstArg string, f *syncFlags) err
 	}
 	var localEntries []entry
 	if _, err := os.Stat(local.Path); err == nil {
-		if localEntries, err = listLocal(local.Path, flt); err != nil {
+		localEntries, err = listLocal(local.Path, flt, a.links(f.copyLinks))
+		a.linkSummary()
+		if err != nil {
 			return wrapOp("sync", local.Path, err)
 		}
 	}
