@@ -25,6 +25,11 @@ const (
 type InitiateMultipartUploadInput struct {
 	// ContentType is the Content-Type of the completed object.
 	ContentType string
+	// CacheControl, ContentEncoding and ContentDisposition are stored and
+	// served back as the completed object's headers.
+	CacheControl       string
+	ContentEncoding    string
+	ContentDisposition string
 	// StorageClass is STANDARD (default) or STANDARD_IA.
 	StorageClass string
 	// Metadata becomes x-qs-meta-<name> headers of the completed object.
@@ -53,6 +58,9 @@ func (c *Client) InitiateMultipartUploadRequest(bucket, key string, in *Initiate
 		return r, nil
 	}
 	r.setHeader("Content-Type", in.ContentType)
+	r.setHeader("Cache-Control", in.CacheControl)
+	r.setHeader("Content-Encoding", in.ContentEncoding)
+	r.setHeader("Content-Disposition", in.ContentDisposition)
 	r.setHeader("X-Qs-Storage-Class", in.StorageClass)
 	if err := setMetadata(r, in.Metadata); err != nil {
 		return nil, err

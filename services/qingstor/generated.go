@@ -31,6 +31,40 @@ func WithStorageClass(v string) Pair { return Pair{Key: "storage_class", Value: 
 // DefaultStorageClass is the default storage_class of every operation accepting storage_class.
 func WithDefaultStorageClass(v string) Pair { return Pair{Key: "default_storage_class", Value: v} }
 
+// WithCacheControl returns the pair "cache_control".
+//
+// CacheControl is the Cache-Control header stored with written objects and served back with them.
+func WithCacheControl(v string) Pair { return Pair{Key: "cache_control", Value: v} }
+
+// WithDefaultCacheControl returns the pair "default_cache_control".
+//
+// DefaultCacheControl is the default cache_control of every operation accepting cache_control.
+func WithDefaultCacheControl(v string) Pair { return Pair{Key: "default_cache_control", Value: v} }
+
+// WithContentDisposition returns the pair "content_disposition".
+//
+// ContentDisposition is the Content-Disposition header stored with written objects and served back with them.
+func WithContentDisposition(v string) Pair { return Pair{Key: "content_disposition", Value: v} }
+
+// WithDefaultContentDisposition returns the pair "default_content_disposition".
+//
+// DefaultContentDisposition is the default content_disposition of every operation accepting content_disposition.
+func WithDefaultContentDisposition(v string) Pair {
+	return Pair{Key: "default_content_disposition", Value: v}
+}
+
+// WithUserMetadata returns the pair "user_metadata".
+//
+// UserMetadata is the user metadata of written objects, sent as x-qs-meta-<name> headers (names of letters, digits and '-'; 2048 bytes in all).
+func WithUserMetadata(v map[string]string) Pair { return Pair{Key: "user_metadata", Value: v} }
+
+// WithDefaultUserMetadata returns the pair "default_user_metadata".
+//
+// DefaultUserMetadata is the default user_metadata of every operation accepting user_metadata.
+func WithDefaultUserMetadata(v map[string]string) Pair {
+	return Pair{Key: "default_user_metadata", Value: v}
+}
+
 // WithDisableURICleaning returns the pair "disable_uri_cleaning".
 //
 // DisableURICleaning keeps runs of '/' in object keys instead of collapsing them.
@@ -204,16 +238,20 @@ func setStorageSystemMetadata(s *StorageMeta, sm StorageSystemMetadata) { s.SetS
 
 // pairMap is the schema registered for connection strings: pair key -> Go type.
 var pairMap = map[string]string{
-	"check_md5":          "bool",
-	"content_md5":        "string",
-	"content_type":       "string",
-	"context":            "context.Context",
-	"continuation_token": "string",
+	"cache_control":       "string",
+	"check_md5":           "bool",
+	"content_disposition": "string",
+	"content_md5":         "string",
+	"content_type":        "string",
+	"context":             "context.Context",
+	"continuation_token":  "string",
 	"copy_source_encryption_customer_algorithm": "string",
 	"copy_source_encryption_customer_key":       "[]byte",
 	"copy_source_encryption_customer_key_md5":   "string",
-	"credential":           "string",
-	"default_content_type": "string",
+	"credential":                                        "string",
+	"default_cache_control":                             "string",
+	"default_content_disposition":                       "string",
+	"default_content_type":                              "string",
 	"default_copy_source_encryption_customer_algorithm": "string",
 	"default_copy_source_encryption_customer_key":       "[]byte",
 	"default_copy_source_encryption_customer_key_md5":   "string",
@@ -225,6 +263,7 @@ var pairMap = map[string]string{
 	"default_service_pairs":                             "DefaultServicePairs",
 	"default_storage_class":                             "string",
 	"default_storage_pairs":                             "DefaultStoragePairs",
+	"default_user_metadata":                             "map[string]string",
 	"default_verify_content":                            "bool",
 	"disable_uri_cleaning":                              "bool",
 	"enable_loose_pair":                                 "bool",
@@ -251,6 +290,7 @@ var pairMap = map[string]string{
 	"size":                                              "int64",
 	"storage_class":                                     "string",
 	"storage_features":                                  "StorageFeatures",
+	"user_metadata":                                     "map[string]string",
 	"verify_content":                                    "bool",
 	"work_dir":                                          "string",
 }
@@ -985,6 +1025,24 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			}
 			result.HasStorageFeatures = true
 			result.StorageFeatures.VirtualHostStyle = result.StorageFeatures.VirtualHostStyle || on
+		case "default_cache_control":
+			x, ok := v.Value.(string)
+			if !ok {
+				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "string")
+			}
+			result.HasDefaultStoragePairs = true
+			p := Pair{Key: "cache_control", Value: x}
+			result.DefaultStoragePairs.Write = append(result.DefaultStoragePairs.Write, p)
+			result.DefaultStoragePairs.CreateMultipart = append(result.DefaultStoragePairs.CreateMultipart, p)
+		case "default_content_disposition":
+			x, ok := v.Value.(string)
+			if !ok {
+				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "string")
+			}
+			result.HasDefaultStoragePairs = true
+			p := Pair{Key: "content_disposition", Value: x}
+			result.DefaultStoragePairs.Write = append(result.DefaultStoragePairs.Write, p)
+			result.DefaultStoragePairs.CreateMultipart = append(result.DefaultStoragePairs.CreateMultipart, p)
 		case "default_content_type":
 			x, ok := v.Value.(string)
 			if !ok {
@@ -1097,6 +1155,15 @@ func parsePairStorageNew(opts []Pair) (pairStorageNew, error) {
 			result.DefaultStoragePairs.CreateMultipart = append(result.DefaultStoragePairs.CreateMultipart, p)
 			result.DefaultStoragePairs.QuerySignHTTPWrite = append(result.DefaultStoragePairs.QuerySignHTTPWrite, p)
 			result.DefaultStoragePairs.QuerySignHTTPCreateMultipart = append(result.DefaultStoragePairs.QuerySignHTTPCreateMultipart, p)
+		case "default_user_metadata":
+			x, ok := v.Value.(map[string]string)
+			if !ok {
+				return pairStorageNew{}, pairTypeMismatch("new_storager", v, "map[string]string")
+			}
+			result.HasDefaultStoragePairs = true
+			p := Pair{Key: "user_metadata", Value: x}
+			result.DefaultStoragePairs.Write = append(result.DefaultStoragePairs.Write, p)
+			result.DefaultStoragePairs.CreateMultipart = append(result.DefaultStoragePairs.CreateMultipart, p)
 		case "default_verify_content":
 			x, ok := v.Value.(bool)
 			if !ok {
@@ -1550,6 +1617,12 @@ type pairStorageWrite struct {
 	ContentMd5                     string
 	HasContentType                 bool
 	ContentType                    string
+	HasCacheControl                bool
+	CacheControl                   string
+	HasContentDisposition          bool
+	ContentDisposition             string
+	HasUserMetadata                bool
+	UserMetadata                   map[string]string
 	HasStorageClass                bool
 	StorageClass                   string
 	HasIoCallback                  bool
@@ -1593,6 +1666,36 @@ func (s *Storage) parsePairStorageWrite(opts []Pair) (pairStorageWrite, error) {
 			}
 			result.HasContentType = true
 			result.ContentType = x
+		case "cache_control":
+			if result.HasCacheControl {
+				continue
+			}
+			x, ok := v.Value.(string)
+			if !ok {
+				return pairStorageWrite{}, pairTypeMismatch("write", v, "string")
+			}
+			result.HasCacheControl = true
+			result.CacheControl = x
+		case "content_disposition":
+			if result.HasContentDisposition {
+				continue
+			}
+			x, ok := v.Value.(string)
+			if !ok {
+				return pairStorageWrite{}, pairTypeMismatch("write", v, "string")
+			}
+			result.HasContentDisposition = true
+			result.ContentDisposition = x
+		case "user_metadata":
+			if result.HasUserMetadata {
+				continue
+			}
+			x, ok := v.Value.(map[string]string)
+			if !ok {
+				return pairStorageWrite{}, pairTypeMismatch("write", v, "map[string]string")
+			}
+			result.HasUserMetadata = true
+			result.UserMetadata = x
 		case "storage_class":
 			if result.HasStorageClass {
 				continue
@@ -1692,7 +1795,7 @@ func (s *Storage) Write(path string, r io.Reader, size int64, pairs ...Pair) (n 
 
 // WriteWithContext will store exactly size bytes read from r at path and return the number of bytes written.
 //
-// It accepts pairs optional: content_md5, content_type, storage_class, io_callback, part_size, part_concurrency, verify_content, multipart_id, encryption_customer_algorithm, encryption_customer_key. Errors are wrapped by s.formatError; it calls s.write.
+// It accepts pairs optional: content_md5, content_type, cache_control, content_disposition, user_metadata, storage_class, io_callback, part_size, part_concurrency, verify_content, multipart_id, encryption_customer_algorithm, encryption_customer_key. Errors are wrapped by s.formatError; it calls s.write.
 func (s *Storage) WriteWithContext(ctx context.Context, path string, r io.Reader, size int64, pairs ...Pair) (n int64, err error) {
 	defer func() {
 		if err != nil {
@@ -2296,6 +2399,12 @@ type pairStorageCreateMultipart struct {
 	pairs                          []Pair
 	HasContentType                 bool
 	ContentType                    string
+	HasCacheControl                bool
+	CacheControl                   string
+	HasContentDisposition          bool
+	ContentDisposition             string
+	HasUserMetadata                bool
+	UserMetadata                   map[string]string
 	HasStorageClass                bool
 	StorageClass                   string
 	HasEncryptionCustomerAlgorithm bool
@@ -2319,6 +2428,36 @@ func (s *Storage) parsePairStorageCreateMultipart(opts []Pair) (pairStorageCreat
 			}
 			result.HasContentType = true
 			result.ContentType = x
+		case "cache_control":
+			if result.HasCacheControl {
+				continue
+			}
+			x, ok := v.Value.(string)
+			if !ok {
+				return pairStorageCreateMultipart{}, pairTypeMismatch("create_multipart", v, "string")
+			}
+			result.HasCacheControl = true
+			result.CacheControl = x
+		case "content_disposition":
+			if result.HasContentDisposition {
+				continue
+			}
+			x, ok := v.Value.(string)
+			if !ok {
+				return pairStorageCreateMultipart{}, pairTypeMismatch("create_multipart", v, "string")
+			}
+			result.HasContentDisposition = true
+			result.ContentDisposition = x
+		case "user_metadata":
+			if result.HasUserMetadata {
+				continue
+			}
+			x, ok := v.Value.(map[string]string)
+			if !ok {
+				return pairStorageCreateMultipart{}, pairTypeMismatch("create_multipart", v, "map[string]string")
+			}
+			result.HasUserMetadata = true
+			result.UserMetadata = x
 		case "storage_class":
 			if result.HasStorageClass {
 				continue
@@ -2368,7 +2507,7 @@ func (s *Storage) CreateMultipart(path string, pairs ...Pair) (o *Object, err er
 
 // CreateMultipartWithContext will start a multipart upload at path.
 //
-// It accepts pairs optional: content_type, storage_class, encryption_customer_algorithm, encryption_customer_key. Errors are wrapped by s.formatError; it calls s.createMultipart.
+// It accepts pairs optional: content_type, cache_control, content_disposition, user_metadata, storage_class, encryption_customer_algorithm, encryption_customer_key. Errors are wrapped by s.formatError; it calls s.createMultipart.
 func (s *Storage) CreateMultipartWithContext(ctx context.Context, path string, pairs ...Pair) (o *Object, err error) {
 	defer func() {
 		if err != nil {

@@ -27,7 +27,8 @@ func (s *Storage) createMultipart(ctx context.Context, path string, opt pairStor
 		return nil, err
 	}
 	out, err := s.client.InitiateMultipartUpload(ctx, s.name, k, &qsapi.InitiateMultipartUploadInput{
-		ContentType: opt.ContentType, StorageClass: opt.StorageClass, SSECKey: key,
+		ContentType: opt.ContentType, CacheControl: opt.CacheControl, ContentDisposition: opt.ContentDisposition,
+		Metadata: opt.UserMetadata, StorageClass: opt.StorageClass, SSECKey: key,
 	})
 	if err != nil {
 		return nil, err

@@ -321,7 +321,8 @@ func (s *Storage) writeOptions(path string, opt pairStorageWrite) (string, large
 	if err != nil {
 		return "", lw, err
 	}
-	return k, largeWrite{contentType: opt.ContentType, storageClass: opt.StorageClass, sseKey: key,
+	return k, largeWrite{contentType: opt.ContentType, cacheControl: opt.CacheControl, contentDisposition: opt.ContentDisposition,
+		metadata: opt.UserMetadata, storageClass: opt.StorageClass, sseKey: key,
 		callback: opt.IoCallback, wantMD5: sum, verify: opt.VerifyContent, uploadID: opt.MultipartID, plan: p}, nil
 }
 
@@ -344,11 +345,14 @@ func (s *Storage) putOne(ctx context.Context, k string, body io.Reader, size int
 		}
 	}
 	_, err := s.client.PutObject(ctx, s.name, k, body, &qsapi.PutObjectInput{
-		ContentLength: size,
-		ContentMD5:    sum,
-		ContentType:   lw.contentType,
-		StorageClass:  lw.storageClass,
-		SSECKey:       lw.sseKey,
+		ContentLength:      size,
+		ContentMD5:         sum,
+		ContentType:        lw.contentType,
+		CacheControl:       lw.cacheControl,
+		ContentDisposition: lw.contentDisposition,
+		Metadata:           lw.metadata,
+		StorageClass:       lw.storageClass,
+		SSECKey:            lw.sseKey,
 	})
 	if err != nil {
 		return 0, err

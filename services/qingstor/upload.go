@@ -148,14 +148,17 @@ func (c uploadConfig) plan(hasSize bool, size int64, hasConc bool, conc int) (pl
 
 // largeWrite are the options of a large write.
 type largeWrite struct {
-	contentType  string
-	storageClass string
-	sseKey       []byte
-	callback     func([]byte)
-	wantMD5      []byte // content_md5 of the whole object, checked before completing
-	verify       bool   // verify_content
-	uploadID     string // multipart_id: resume this upload
-	plan         plan
+	contentType        string
+	cacheControl       string
+	contentDisposition string
+	metadata           map[string]string // user_metadata
+	storageClass       string
+	sseKey             []byte
+	callback           func([]byte)
+	wantMD5            []byte // content_md5 of the whole object, checked before completing
+	verify             bool   // verify_content
+	uploadID           string // multipart_id: resume this upload
+	plan               plan
 }
 
 // upload is one multipart upload being filled.
@@ -199,7 +202,8 @@ func (s *Storage) startUpload(ctx context.Context, k string, lw largeWrite) (*up
 		return u, nil
 	}
 	init, err := s.client.InitiateMultipartUpload(ctx, s.name, k, &qsapi.InitiateMultipartUploadInput{
-		ContentType: lw.contentType, StorageClass: lw.storageClass, SSECKey: lw.sseKey,
+		ContentType: lw.contentType, CacheControl: lw.cacheControl, ContentDisposition: lw.contentDisposition,
+		Metadata: lw.metadata, StorageClass: lw.storageClass, SSECKey: lw.sseKey,
 	})
 	if err != nil {
 		return nil, err
