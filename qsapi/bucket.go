@@ -22,7 +22,8 @@ func (c *Client) bucketCall(ctx context.Context, op, method, bucket string, ok [
 		return nil, err
 	}
 	trace := &attemptTrace{}
-	resp, err := c.sendNoBody(ctx, call{req: &Request{Op: op, Method: method, Bucket: bucket}, ok: ok, trace: trace})
+	req := &Request{Op: op, Method: method, Bucket: bucket, zoneHost: method == http.MethodPut}
+	resp, err := c.sendNoBody(ctx, call{req: req, ok: ok, trace: trace})
 	if err != nil {
 		if trace.maybeApplied {
 			if out, ok := c.bucketCallApplied(ctx, method, bucket, err); ok {
@@ -34,7 +35,11 @@ func (c *Client) bucketCall(ctx context.Context, op, method, bucket string, ok [
 	return &Result{RequestID: requestID(resp.Header)}, nil
 }
 
-// PutBucket creates bucket in the client's zone (PUT /<bucket>, 201). When a
+// PutBucket creates bucket in the client's zone (PUT /<bucket>, 201). The
+// zone is named by the host, <zone>.<host>; a local endpoint (an IP address
+// or localhost) has no such names, so there the request still goes to the
+// endpoint but its Host header is <zone>.localhost, which qslocal reads as
+// the zone (a decision: QingStor itself is never addressed by IP). When a
 // retry follows an attempt whose response was lost and the bucket then
 // already exists, a HEAD that finds it accessible makes this a success.
 func (c *Client) PutBucket(ctx context.Context, bucket string) (*Result, error) {

@@ -43,6 +43,9 @@ type Request struct {
 	Global bool
 	// Unsigned sends the request without a signature.
 	Unsigned bool
+	// zoneHost names the client's zone in the Host header even on a local
+	// endpoint (see PutBucket).
+	zoneHost bool
 }
 
 // Built is a built and signed (or presigned) request and the canonical URI
@@ -140,6 +143,9 @@ func (c *Client) build(ctx context.Context, r *Request, body io.Reader, size int
 	hr, err := http.NewRequestWithContext(ctx, r.Method, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("qsapi: %s: build request: %w", r.Op, err)
+	}
+	if r.zoneHost && c.localHost && c.zone != "" && !r.Global {
+		hr.Host = c.hostPort(c.zone + ".localhost")
 	}
 	built := &Built{HTTP: hr, CanonicalURI: canonical}
 	for k, vs := range r.Header {
