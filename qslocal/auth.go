@@ -114,21 +114,16 @@ func (s *Server) authenticate(q *request) *apiError {
 	if auth == "" {
 		return errAnonymous
 	}
-	rest, ok := strings.CutPrefix(auth, "QS ")
-	if !ok {
-		return errSigMismatch
-	}
-	ak, sig, ok := strings.Cut(strings.TrimSpace(rest), ":")
-	if !ok || ak == "" || sig == "" {
+	ak, sig, err := sign.ParseAuthorization(auth)
+	if err != nil {
 		return errSigMismatch
 	}
 	sk, ok := s.opts.Credentials[ak]
 	if !ok {
 		return errBadAccessKey
 	}
-	if e := s.checkSignature(q, ak, sk, strings.TrimSpace(sig), func(uri string) string {
-		return sign.StringToSign(r, uri)
-	}); e != nil {
+	noPosition, e := s.checkSignature(q, ak, sk, sig, sign.StringToSign)
+	if e != nil {
 		return e
 	}
 	dv := r.Header.Get("X-Qs-Date")
@@ -144,6 +139,11 @@ func (s *Server) authenticate(q *request) *apiError {
 	}
 	if d := s.now().Sub(t); d > maxClockSkew || d < -maxClockSkew {
 		return errf(http.StatusForbidden, "request_expired", "The request date is more than 15 minutes from the server time.")
+	}
+	if noPosition {
+		if e := s.appendOnce.use(ak+":"+sig, t.Add(maxClockSkew), s.now()); e != nil {
+			return e
+		}
 	}
 	q.accessKey = ak
 	return nil
@@ -165,39 +165,54 @@ func (s *Server) authPresigned(q *request) *apiError {
 	// A client that forgot to escape "+" in the signature sends a space
 	// after query decoding; base64 never contains one.
 	sig = strings.ReplaceAll(sig, " ", "+")
-	if e := s.checkSignature(q, ak, sk, sig, func(uri string) string {
-		return sign.QueryStringToSign(q.r, uri, expires)
-	}); e != nil {
+	noPosition, e := s.checkSignature(q, ak, sk, sig, func(r *http.Request, uri string) string {
+		return sign.QueryStringToSign(r, uri, expires)
+	})
+	if e != nil {
 		return e
 	}
 	if s.now().Unix() > expires {
 		return errf(http.StatusForbidden, "request_expired", "The presigned URL has expired.")
+	}
+	if noPosition {
+		if e := s.appendOnce.use(ak+":"+sig, time.Unix(expires, 0), s.now()); e != nil {
+			return e
+		}
 	}
 	q.accessKey = ak
 	return nil
 }
 
 // checkSignature compares got with the signature of every string to sign
-// stringToSign builds for the canonical URIs clients in the field sign
-// (canonicalURIs), in constant time each. On a mismatch it logs, at debug
-// level, the string to sign of the v2 canonical URI (the form qsapi/sign
-// and the current SDKs use) and returns it in the error (sigMismatch).
-func (s *Server) checkSignature(q *request, ak, sk, got string, stringToSign func(uri string) string) *apiError {
-	ok := 0
+// stringToSign builds for the forms a client may have signed (signedForms)
+// and the canonical URIs clients in the field sign (canonicalURIs), in
+// constant time each. noPosition reports that only the form without
+// position matched (see authappend.go). On a mismatch it logs, at debug
+// level, the string to sign of the request as sent and the v2 canonical
+// URI (the form qsapi/sign and the current SDKs use) and returns it in the
+// error (sigMismatch).
+func (s *Server) checkSignature(q *request, ak, sk, got string, stringToSign func(r *http.Request, uri string) string) (noPosition bool, e *apiError) {
+	var ok [2]int
 	first := ""
-	for i, c := range s.canonicalURIs(q) {
-		sts := stringToSign(c)
-		if i == 0 {
-			first = sts
+	uris := s.canonicalURIs(q)
+	for f, r := range signedForms(q) {
+		for i, c := range uris {
+			sts := stringToSign(r, c)
+			if f == 0 && i == 0 {
+				first = sts
+			}
+			ok[f] |= subtle.ConstantTimeCompare([]byte(sign.Signature(sk, sts)), []byte(got))
 		}
-		ok |= subtle.ConstantTimeCompare([]byte(sign.Signature(sk, sts)), []byte(got))
 	}
-	if ok == 1 {
-		return nil
+	switch {
+	case ok[0] == 1:
+		return false, nil
+	case ok[1] == 1:
+		return true, nil
 	}
-	e := sigMismatch(first)
+	e = sigMismatch(first)
 	s.log.Debug("signature mismatch", "request_id", q.id, "access_key_id", ak, "string_to_sign", e.StringToSign)
-	return e
+	return false, e
 }
 
 // canonicalURIs returns the canonical URI variants clients in the field

@@ -333,3 +333,35 @@ func TestHostStyles(t *testing.T) {
 		t.Fatalf("locations: %+v", locs)
 	}
 }
+
+// TestOnceSet: a position-less append signature is accepted once, expired
+// entries are dropped when the set is full, and a set full of live entries
+// refuses rather than forgets.
+func TestOnceSet(t *testing.T) {
+	var o onceSet
+	now := time.Unix(1_800_000_000, 0)
+	if e := o.use("a", now.Add(time.Minute), now); e != nil {
+		t.Fatal(e)
+	}
+	if e := o.use("a", now.Add(time.Minute), now); e == nil || e.Code != "request_expired" {
+		t.Fatalf("second use: %v", e)
+	}
+	if e := o.use("b", now.Add(16*time.Minute), now); e == nil || e.Code != "request_expired" {
+		t.Fatalf("long-lived: %v", e)
+	}
+	for i := 1; i < maxAppendOnce; i++ {
+		if e := o.use(strconv.Itoa(i), now.Add(time.Second), now); e != nil {
+			t.Fatal(e)
+		}
+	}
+	if e := o.use("full", now.Add(time.Minute), now); e == nil || e.Code != "slow_down" {
+		t.Fatalf("full of live entries: %v", e)
+	}
+	later := now.Add(2 * time.Second) // all but "a" expired
+	if e := o.use("full", later.Add(time.Minute), later); e != nil {
+		t.Fatalf("after expiry: %v", e)
+	}
+	if e := o.use("a", later.Add(time.Minute), later); e == nil {
+		t.Fatal("a live entry was forgotten")
+	}
+}

@@ -821,3 +821,60 @@ func TestSecurityDeleteMultipleInvalidUTF8(t *testing.T) {
 	}
 	c.ok(secRoute{method: "HEAD", path: o + "\U0001F600"}, 404)
 }
+
+// TestSecurityAppendSignedWithoutPosition: an append whose signature leaves
+// position out (as the official JavaScript SDK signs) is accepted, once: a
+// replay at the then valid position is refused, as are position-less
+// presigned URLs that outlive 15 minutes. Position-signed appends and other
+// operations are unaffected.
+func TestSecurityAppendSignedWithoutPosition(t *testing.T) {
+	ts := qslocal.StartTest(t, func(o *qslocal.Options) { o.Memory = true })
+	ts.CreateBucket(secBucket)
+	c := newSecClient(t, ts)
+	o := "/" + secBucket + "/"
+	// build signs an append of body without position, then sets position.
+	build := func(body string, pos int, presignFor time.Duration) *http.Request {
+		r := c.build(secRoute{method: "POST", path: o + "js", query: "append", body: []byte(body)})
+		uri := sign.CanonicalURI(r.URL.Path, "")
+		if presignFor > 0 {
+			sign.PresignRequest(r, c.ak, c.sk, uri, time.Now().Add(presignFor).Unix())
+		} else {
+			sign.SignRequest(r, c.ak, c.sk, uri)
+		}
+		r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "append", fmt.Sprintf("append&position=%d", pos), 1)
+		return r
+	}
+	first := build("abc", 0, 0)
+	again := first.Clone(t.Context())
+	if rep := c.send(first); rep.status != 200 {
+		t.Fatalf("append signed without position: %d %s", rep.status, rep.body)
+	}
+	again.URL.RawQuery = strings.Replace(again.URL.RawQuery, "position=0", "position=3", 1)
+	again.Body = io.NopCloser(strings.NewReader("abc"))
+	if rep := c.send(again); rep.status != 403 || rep.code != "request_expired" {
+		t.Errorf("replay at position 3: %d %s", rep.status, rep.body)
+	}
+	if rep := c.send(build("def", 3, 10*time.Minute)); rep.status != 200 {
+		t.Errorf("presigned append without position: %d %s", rep.status, rep.body)
+	}
+	if rep := c.send(build("ghi", 6, time.Hour)); rep.status != 403 || rep.code != "request_expired" {
+		t.Errorf("hour-long presigned append without position: %d %s", rep.status, rep.body)
+	}
+	c.ok(secRoute{method: "POST", path: o + "js", query: "append&position=6", body: []byte("ghi")}, 200)
+	if rep := c.ok(secRoute{method: "GET", path: o + "js"}, 200); string(rep.body) != "abcdefghi" {
+		t.Errorf("object holds %q", rep.body)
+	}
+	// Only append drops position: an upload part signed without
+	// part_number is refused.
+	rep := c.ok(secRoute{method: "POST", path: o + "mp", query: "uploads"}, 200)
+	var init struct {
+		UploadID string `json:"upload_id"`
+	}
+	json.Unmarshal(rep.body, &init)
+	r := c.build(secRoute{method: "PUT", path: o + "mp", query: "upload_id=" + init.UploadID, body: []byte("p")})
+	sign.SignRequest(r, c.ak, c.sk, sign.CanonicalURI(r.URL.Path, ""))
+	r.URL.RawQuery += "&part_number=0"
+	if rep := c.send(r); rep.status != 401 {
+		t.Errorf("part signed without part_number: %d %s", rep.status, rep.body)
+	}
+}

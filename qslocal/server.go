@@ -21,6 +21,10 @@
 //     signature_not_matched message quotes the string to sign the server
 //     computed for the v2 canonical URI, SSE-C key values redacted and cut at
 //     8 KiB; it is also logged at debug level (auth.go).
+//   - Append signed without position (the official JavaScript SDK leaves it
+//     out; the docs sign it) is accepted once per signature and only for
+//     signatures valid for at most 15 minutes; a reuse is 403
+//     request_expired (authappend.go explains the trade-off).
 //   - A request with more than 2048 x-qs- headers is 400 invalid_request
 //     before any signing work (valid metadata needs about 1,050 at most).
 //   - Content-MD5 is base64 (24 characters) or hex (32); "flag" and "flag=" are
@@ -122,6 +126,8 @@ type Server struct {
 	bases []string
 	now   func() time.Time
 	fetch *http.Client
+	// appendOnce holds the append signatures without position already used.
+	appendOnce onceSet
 }
 
 // New opens the store described by opts and returns the server.
