@@ -88,7 +88,7 @@ function client({ ak = AK, sk = SK, binary = false, vhost = false } = {}) {
       // host (browsers drop it as unsafe; node sends it): let node derive
       // Host from the URL, as a browser does. Host is not signed.
       if (vhost) delete operation.headers.host;
-      return { httpAgent: agent, proxy: false, maxRedirects: 0, responseType: binary ? 'arraybuffer' : 'json' };
+      return { httpAgent: agent, proxy: false, maxRedirects: 0, timeout: 20000, responseType: binary ? 'arraybuffer' : 'json' };
     },
   }));
 }
@@ -98,6 +98,7 @@ const qsBin = client({ binary: true });
 // ---- tiny harness -------------------------------------------------------
 
 const cases = [];
+const CASE_TIMEOUT_MS = 30000;
 function test(name, fn) {
   cases.push({ name, fn });
 }
@@ -109,10 +110,16 @@ async function run() {
   for (const c of cases) {
     const t0 = Date.now();
     let err;
+    let timer;
     try {
-      await c.fn();
+      const limit = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS);
+      });
+      await Promise.race([c.fn(), limit]);
     } catch (e) {
       err = e;
+    } finally {
+      clearTimeout(timer);
     }
     const ms = `${Date.now() - t0}ms`;
     if (!err) {
@@ -259,6 +266,7 @@ function fetchURL(url, method = 'GET') {
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
+    req.setTimeout(20000, () => req.destroy(new Error(`${method} ${url}: no answer within 20 s`)));
     req.on('error', reject);
     req.end();
   });
