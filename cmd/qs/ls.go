@@ -21,7 +21,7 @@ func init() { subcommands = append(subcommands, newLsCmd) }
 
 // lsFlags are the flags of ls.
 type lsFlags struct {
-	long, human, recursive bool
+	long, human, recursive, uploads bool
 }
 
 func newLsCmd() *cobra.Command {
@@ -38,6 +38,8 @@ see qs --help). A key naming neither an object nor a directory is an error.
 -l adds size and time (and, for buckets, zone and creation time); -h shows
 sizes as 1.5MiB.
 
+` + uploadsHelp + `
+
 ` + filterHelp,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
@@ -47,6 +49,9 @@ sizes as 1.5MiB.
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a := appOf(cmd)
+			if f.uploads && (len(args) == 0 || ff.flt.active()) {
+				return usagef("ls --uploads takes a qs://bucket[/key] URL and no filters")
+			}
 			if len(args) == 0 {
 				rem, err := a.remote()
 				if err != nil {
@@ -62,12 +67,16 @@ sizes as 1.5MiB.
 			if err != nil {
 				return err
 			}
+			if f.uploads {
+				return wrapOp("ls --uploads", l.String(), printUploads(cmd.Context(), a.stdout, s, l, f.human))
+			}
 			return wrapOp("ls", l.String(), listObjects(cmd.Context(), a.stdout, s, l.Key, f, ff.filter(a)))
 		},
 	}
 	cmd.Flags().BoolVarP(&f.long, "long", "l", false, "show size and last-modified time")
 	cmd.Flags().BoolVarP(&f.human, "human-readable", "h", false, "show sizes in KiB, MiB, GiB")
 	cmd.Flags().BoolVarP(&f.recursive, "recursive", "R", false, "list every object under the prefix")
+	cmd.Flags().BoolVar(&f.uploads, "uploads", false, "list unfinished multipart uploads instead of objects")
 	cmd.Flags().Bool("help", false, "help for ls")
 	ff.register(cmd)
 	return cmd

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
 	"github.com/qsgo/qsgo/pairs"
@@ -41,8 +39,10 @@ unfinished multipart upload aborted first.`,
 				if _, err := a.removeAll(ctx, s, l, 8, nil, false); err != nil {
 					return wrapOp("rb --force", l.String(), err)
 				}
-				if err := abortUploads(ctx, s); err != nil {
-					return wrapOp("rb --force", l.String(), err)
+				if _, ok := s.(types.Multiparter); ok {
+					if _, err := a.abortUploads(ctx, s, location{Remote: true, Bucket: l.Bucket}, 0, false); err != nil {
+						return wrapOp("rb --force", l.String(), err)
+					}
 				}
 			}
 			svc, err := rem.servicer()
@@ -62,19 +62,4 @@ unfinished multipart upload aborted first.`,
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "delete all objects and unfinished uploads first")
 	return cmd
-}
-
-// abortUploads aborts every unfinished multipart upload of the storage.
-func abortUploads(ctx context.Context, s types.Storager) error {
-	if _, ok := s.(types.Multiparter); !ok {
-		return nil
-	}
-	it, err := s.ListWithContext(ctx, "", pairs.WithListMode(types.ListModePart))
-	if err != nil {
-		return err
-	}
-	return each(it.Next, func(o *types.Object) error {
-		id, _ := o.GetMultipartID()
-		return s.DeleteWithContext(ctx, o.Path, pairs.WithMultipartID(id))
-	})
 }

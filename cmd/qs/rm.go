@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
@@ -16,7 +17,8 @@ import (
 func init() { subcommands = append(subcommands, newRmCmd) }
 
 func newRmCmd() *cobra.Command {
-	var recursive, dryRun bool
+	var recursive, dryRun, uploads bool
+	var olderThan time.Duration
 	var concurrency int
 	var ff filterFlags
 	cmd := &cobra.Command{
@@ -28,6 +30,8 @@ qs://b/logs/, see qs --help), as the filters select; given filters, directory
 markers are left in place (files only are deleted, as rclone delete does).
 --dry-run (-n) prints what would be deleted.
 
+` + uploadsHelp + `
+
 ` + filterHelp,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -37,6 +41,12 @@ markers are left in place (files only are deleted, as rclone delete does).
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a := appOf(cmd)
+			if uploads {
+				return a.rmUploads(cmd.Context(), args, olderThan, dryRun, recursive || ff.flt.active())
+			}
+			if olderThan != 0 {
+				return usagef("rm: --older-than needs --uploads")
+			}
 			locs := make([]location, len(args))
 			for i, arg := range args {
 				l, err := mustRemote(arg)
@@ -92,8 +102,38 @@ markers are left in place (files only are deleted, as rclone delete does).
 	cmd.Flags().BoolVarP(&recursive, "recursive", "r", false, "delete every object under the key prefix")
 	cmd.Flags().IntVar(&concurrency, "concurrency", 8, "deletions in parallel")
 	cmd.Flags().BoolVarP(&dryRun, "dry-run", "n", false, "print what would be deleted, delete nothing")
+	cmd.Flags().BoolVar(&uploads, "uploads", false, "abort the unfinished multipart uploads of the keys instead")
+	cmd.Flags().DurationVar(&olderThan, "older-than", 0, "with --uploads: only uploads started longer ago than this (e.g. 24h)")
 	ff.register(cmd)
 	return cmd
+}
+
+// rmUploads implements rm --uploads (see uploadsHelp).
+func (a *app) rmUploads(ctx context.Context, args []string, olderThan time.Duration, dryRun, withObjectFlags bool) error {
+	if withObjectFlags {
+		return usagef("rm --uploads takes no -r and no filters: it selects the uploads of a key and of the keys under key/")
+	}
+	if olderThan < 0 {
+		return usagef("rm: --older-than %s is negative", olderThan)
+	}
+	locs := make([]location, len(args))
+	for i, arg := range args {
+		l, err := mustRemote(arg)
+		if err != nil {
+			return err
+		}
+		locs[i] = l
+	}
+	for _, l := range locs {
+		s, err := a.storage(l.Bucket)
+		if err != nil {
+			return err
+		}
+		if _, err := a.abortUploads(ctx, s, l, olderThan, dryRun); err != nil {
+			return wrapOp("rm --uploads", l.String(), err)
+		}
+	}
+	return nil
 }
 
 // removeAll deletes every object under l's prefix that flt keeps

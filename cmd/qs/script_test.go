@@ -48,6 +48,7 @@ func TestScripts(t *testing.T) {
 			"httpget":    cmdHTTPGet,
 			"httpput":    cmdHTTPPut,
 			"settime":    cmdSettime,
+			"mkupload":   cmdMkupload,
 		},
 	})
 }
@@ -60,7 +61,9 @@ func setupServer(env *testscript.Env) error {
 	}
 	ak, sk := qslocal.GenerateCredentials()
 	ctx, cancel := context.WithCancel(context.Background())
-	rn, err := qslocal.Start(ctx, qslocal.Options{Addr: "127.0.0.1:0", DataDir: dir,
+	clock := &scriptClock{}
+	env.Values["clock"] = clock
+	rn, err := qslocal.Start(ctx, qslocal.Options{Addr: "127.0.0.1:0", DataDir: dir, Now: clock.now,
 		Credentials: map[string]string{ak: sk}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		cancel()

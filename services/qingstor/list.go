@@ -137,6 +137,11 @@ func (s *Storage) nextUploadPage(st *listStatus) types.NextObjectFunc {
 			for _, u := range out.Uploads {
 				o := s.newObject(s.relPath(u.Key), u.Key, types.ModePart, true)
 				o.SetMultipartID(u.UploadID)
+				if !u.Created.IsZero() {
+					// An upload has no content yet: its last-modified
+					// time is when it was initiated.
+					o.SetLastModified(u.Created.UTC())
+				}
 				page.Data = append(page.Data, o)
 			}
 			switch {
