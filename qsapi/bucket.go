@@ -61,14 +61,24 @@ func (c *Client) DeleteBucket(ctx context.Context, bucket string) (*Result, erro
 
 // BucketStatistics is the output of GetBucketStatistics.
 type BucketStatistics struct {
-	Name      string    `json:"name"`
-	Location  string    `json:"location"`
-	URL       string    `json:"url"`
-	Status    string    `json:"status"`
-	Created   time.Time `json:"created"`
-	Count     int64     `json:"count"`
-	Size      int64     `json:"size"`
-	RequestID string    `json:"-"`
+	Name     string    `json:"name"`
+	Location string    `json:"location"`
+	URL      string    `json:"url"`
+	Status   string    `json:"status"`
+	Created  time.Time `json:"created"`
+	Count    int64     `json:"count"`
+	Size     int64     `json:"size"`
+	// StorageClasses counts per storage class ("STANDARD", "STANDARD_IA").
+	StorageClasses map[string]StorageClassStatistics `json:"storage_classes"`
+	RequestID      string                            `json:"-"`
+}
+
+// StorageClassStatistics is one storage class of BucketStatistics;
+// BillingSize can exceed Size (STANDARD_IA is billed for a minimum time).
+type StorageClassStatistics struct {
+	Count       int64 `json:"count"`
+	Size        int64 `json:"size"`
+	BillingSize int64 `json:"billing_size"`
 }
 
 // GetBucketStatistics returns the object count and stored size of bucket

@@ -137,17 +137,26 @@ func (s *Server) deleteBucket(q *request) *apiError {
 	return nil
 }
 
+// bucketStats is GET /bucket?stats: count and size in all and per storage
+// class (storage_classes always names STANDARD and STANDARD_IA). Decision:
+// billing_size equals size, since qslocal bills nothing (QingStor bills
+// STANDARD_IA objects for a minimum time, which can make it larger).
 func (s *Server) bucketStats(q *request) *apiError {
 	b, err := s.st.GetBucket(q.bucket)
 	if err != nil {
 		return s.storeErr(q, err)
 	}
-	count, size, err := s.st.BucketStats(q.bucket)
+	total, byClass, err := s.st.BucketStats(q.bucket)
 	if err != nil {
 		return s.storeErr(q, err)
 	}
-	writeJSON(q.w, http.StatusOK, bucketStatsJSON{Count: count, Size: size, Location: b.Zone, Name: b.Name,
-		URL: s.bucketURL(q, b), Status: "active", Created: jsonTime(b.Created)})
+	classes := map[string]classStatsJSON{}
+	for _, c := range []string{"STANDARD", "STANDARD_IA"} {
+		cs := byClass[c]
+		classes[c] = classStatsJSON{Count: cs.Count, Size: cs.Size, BillingSize: cs.Size}
+	}
+	writeJSON(q.w, http.StatusOK, bucketStatsJSON{Count: total.Count, Size: total.Size, StorageClasses: classes,
+		Location: b.Zone, Name: b.Name, URL: s.bucketURL(q, b), Status: "active", Created: jsonTime(b.Created)})
 	return nil
 }
 

@@ -116,21 +116,27 @@ func (s *Server) copyObject(q *request) *apiError {
 
 // moveObject is PUT with X-QS-Move-Source: a metadata-only rename in one
 // transaction that keeps the bytes, metadata and encryption (no SSE-C
-// headers needed). Moving an object onto itself changes nothing.
+// headers needed), answered with the object's ETag. Moving an object onto
+// itself changes nothing.
 func (s *Server) moveObject(q *request) *apiError {
 	sb, sk, e := parseSource(q.r.Header.Get("X-Qs-Move-Source"))
 	if e != nil {
 		return e
 	}
+	etag := ""
 	err := s.st.MoveObject(sb, sk, q.bucket, q.key, func(src, _ *store.Object) (*store.Object, error) {
 		if st := checkConditions(q.r.Header, "X-Qs-Move-Source-", src); st != 0 {
 			return nil, errf(http.StatusPreconditionFailed, "precondition_failed", "The move source precondition evaluated to false.")
 		}
 		moved := *src
+		etag = moved.ETag
 		return &moved, nil
 	})
 	if err != nil {
 		return s.storeErr(q, err)
+	}
+	if etag != "" { // as documented: the moved object's ETag
+		q.w.Header().Set("ETag", etag)
 	}
 	q.w.Header().Set("Content-Length", "0")
 	q.w.WriteHeader(http.StatusCreated)

@@ -49,14 +49,17 @@ type errorBody struct {
 	URL       string `json:"url"`
 }
 
-// writeError sends e. HEAD replies (and bare errors) carry the status only,
+// writeError sends e. HEAD replies carry the status only,
 // with Content-Length: 0 and no body, as QingStor does for HEAD.
 func writeError(w http.ResponseWriter, r *http.Request, requestID string, e *apiError) {
 	h := w.Header()
 	for _, k := range []string{"ETag", "Last-Modified", "Content-Range", "Accept-Ranges"} {
+		if k == "Content-Range" && e.Status == http.StatusRequestedRangeNotSatisfiable {
+			continue // "bytes */<size>": the size a client needs to ask again
+		}
 		h.Del(k)
 	}
-	if r.Method == http.MethodHead || e.bare {
+	if r.Method == http.MethodHead {
 		h.Del("Content-Type")
 		h.Set("Content-Length", "0")
 		w.WriteHeader(e.Status)

@@ -174,4 +174,4 @@ func qesc(s string) string { return url.QueryEscape(s) }
 
 func md5b64(b []byte) string { s := md5.Sum(b); return base64.StdEncoding.EncodeToString(s[:]) }
 
-func etagOf(b []byte) string { s := md5.Sum(b); return `"` + md5HexSum(s[:]) + `"` }
+func etagOf(b []byte) string { s := md5.Sum(b); return quoteETag(s[:]) }

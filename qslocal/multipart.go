@@ -1,7 +1,6 @@
 package qslocal
 
 import (
-	"crypto/md5"
 	"net/http"
 	"strconv"
 	"strings"
@@ -196,8 +195,10 @@ func (s *Server) listParts(q *request) *apiError {
 // every listed part but the last must be at least the minimum part size
 // (entity_too_small). Unlisted parts are dropped. The object's bytes are the
 // parts' blobs in order (no copy). Its ETag is the request's ETag header
-// when given (as QingStor documents); otherwise (decision) the S3-style
-// "md5(concatenated part MD5s)-N", which is stable and costs no re-read.
+// when given; without one the object has no ETag, as documented (the server
+// computes none for a merged object): HEAD and GET then send no ETag header,
+// listings show "etag": "", If-Match matches only "*" and If-None-Match
+// only "*".
 func (s *Server) completeUpload(q *request) *apiError {
 	id := q.get("upload_id")
 	var req completeRequest
@@ -224,9 +225,9 @@ func (s *Server) completeUpload(q *request) *apiError {
 	if len(etagHdr) > 256 {
 		return errf(http.StatusBadRequest, "invalid_argument", "The ETag header is too long.")
 	}
-	encrypted := false
+	var sse *store.SSE
 	err := s.st.CompleteUpload(q.bucket, q.key, id, func(u *store.Upload, parts []store.Part) (*store.Object, error) {
-		encrypted = u.Template.SSE != nil
+		sse = u.Template.SSE
 		byNum := make(map[int]*store.Part, len(parts))
 		for i := range parts {
 			byNum[parts[i].Number] = &parts[i]
@@ -235,7 +236,6 @@ func (s *Server) completeUpload(q *request) *apiError {
 		obj.Key = q.key
 		obj.Meta, obj.Headers = u.Template.Meta, u.Template.Headers
 		obj.Segments = make([]store.Segment, 0, len(req.ObjectParts))
-		all := md5.New()
 		for i, rp := range req.ObjectParts {
 			p := byNum[*rp.PartNumber]
 			if p == nil {
@@ -250,7 +250,6 @@ func (s *Server) completeUpload(q *request) *apiError {
 			if i < len(req.ObjectParts)-1 && p.Size < s.opts.MinPartSize {
 				return nil, errf(http.StatusBadRequest, "entity_too_small", "Part %d is %d bytes; every part but the last must be at least %d.", p.Number, p.Size, s.opts.MinPartSize)
 			}
-			all.Write(p.MD5)
 			obj.Size += p.Size
 			if p.Size > 0 {
 				obj.Segments = append(obj.Segments, store.Segment{Blob: p.Blob, Size: p.Size, IV: p.IV})
@@ -258,8 +257,6 @@ func (s *Server) completeUpload(q *request) *apiError {
 		}
 		if etagHdr != "" {
 			obj.ETag = `"` + strings.Trim(etagHdr, `"`) + `"`
-		} else {
-			obj.ETag = `"` + md5HexSum(all.Sum(nil)) + "-" + strconv.Itoa(len(req.ObjectParts)) + `"`
 		}
 		now := s.now().UTC()
 		obj.Created, obj.Modified = now, now
@@ -268,9 +265,7 @@ func (s *Server) completeUpload(q *request) *apiError {
 	if err != nil {
 		return s.storeErr(q, err)
 	}
-	if encrypted {
-		q.w.Header().Set("X-Qs-Encryption-Customer-Algorithm", "AES256")
-	}
+	setSSEStored(q.w.Header(), sse)
 	q.w.Header().Set("Content-Length", "0")
 	q.w.WriteHeader(http.StatusCreated)
 	return nil

@@ -125,9 +125,22 @@ func TestMultipart(t *testing.T) {
 			if got.header.Get("Content-Type") != "video/mp4" || got.header.Get("X-Qs-Meta-Origin") != "test" || got.header.Get("X-Qs-Storage-Class") != "STANDARD_IA" {
 				t.Fatalf("initiate headers lost: %v", got.header)
 			}
-			if et := got.header.Get("ETag"); !strings.HasSuffix(et, `-3"`) {
-				t.Fatalf("multipart etag %s", et)
+			// No ETag header on Complete: the object has no ETag anywhere.
+			if _, ok := got.header["Etag"]; ok {
+				t.Fatalf("multipart object without ETag answers ETag %q", got.header.Get("ETag"))
 			}
+			if h := c.call("HEAD", "/bkt-test/"+key, "", nil).want(t, 200, ""); h.header.Get("ETag") != "" || h.header.Get("Last-Modified") == "" {
+				t.Fatalf("HEAD of a multipart object without ETag: %v", h.header)
+			}
+			var lo listObjectsJSON
+			c.call("GET", "/bkt-test", "prefix="+qesc(key), nil).want(t, 200, "").json(t, &lo)
+			if len(lo.Keys) != 1 || lo.Keys[0].ETag != "" || lo.Keys[0].Size != int64(len(want)) {
+				t.Fatalf("listing of a multipart object without ETag: %+v", lo.Keys)
+			}
+			c.call("GET", "/bkt-test/"+key, "", nil, withHeader("If-Match", `""`)).want(t, 412, "precondition_failed")
+			c.call("GET", "/bkt-test/"+key, "", nil, withHeader("If-Match", "*")).want(t, 200, "")
+			c.call("GET", "/bkt-test/"+key, "", nil, withHeader("If-None-Match", `""`)).want(t, 200, "")
+			c.call("GET", "/bkt-test/"+key, "", nil, withHeader("If-None-Match", "*")).wantBare(t, 304)
 			// range across part boundaries
 			r := c.call("GET", "/bkt-test/"+key, "", nil, withHeader("Range", fmt.Sprintf("bytes=%d-%d", testMinPart-10, 2*testMinPart+10))).want(t, 206, "")
 			if !bytes.Equal(r.body, want[testMinPart-10:2*testMinPart+11]) {

@@ -130,7 +130,7 @@ func checkConditions(h http.Header, prefix string, o *store.Object) (status int)
 		for _, t := range strings.Split(v, ",") {
 			t = strings.TrimSpace(t)
 			t = strings.TrimPrefix(t, "W/")
-			if t == "*" || strings.Trim(unescapeLoose(t), `"`) == etag {
+			if t == "*" || (etag != "" && strings.Trim(unescapeLoose(t), `"`) == etag) {
 				return true
 			}
 		}
@@ -217,10 +217,10 @@ func parseRange(v string, size int64) (start, end int64, ok bool, e *apiError) {
 	return start, end, true, nil
 }
 
-// getObject is GET and HEAD /bucket/key.
+// getObject is GET and HEAD /bucket/key: key check, conditions, headers,
+// then the range.
 func (s *Server) getObject(q *request) *apiError {
-	h := q.r.Header
-	sse, e := parseSSE(h, sseHeader)
+	sse, e := parseSSE(q.r.Header, sseHeader)
 	if e != nil {
 		return e
 	}
@@ -238,58 +238,84 @@ func (s *Server) getObject(q *request) *apiError {
 	}
 	wh := q.w.Header()
 	setObjectHeaders(wh, o)
-	if o.SSE != nil {
-		wh.Set("X-Qs-Encryption-Customer-Algorithm", "AES256")
+	if sse != nil && o.SSE != nil {
+		setSSEResponse(wh, sse)
+	} else {
+		setSSEStored(wh, o.SSE)
 	}
-	if st := checkConditions(h, "", o); st != 0 {
-		if st == http.StatusPreconditionFailed {
-			// Decision: the SDK counts 412 as a
-			// success status of GetObject and would hand a JSON error body
-			// to the caller as object content, so 412, like 304, goes out
-			// without a body. The code still reaches the access log.
-			e := errf(st, "precondition_failed", "The precondition given in the request evaluated to false.")
-			e.bare = true
-			return e
-		}
-		wh.Del("Content-Type")
-		wh.Set("Content-Length", "0")
-		q.w.WriteHeader(st)
-		return nil
+	if answered, e := answerConditions(q, o); answered || e != nil {
+		return e
 	}
 	for _, k := range responseOverrides {
 		if v := q.get(k); v != "" {
 			wh.Set(http.CanonicalHeaderKey(strings.TrimPrefix(k, "response-")), v)
 		}
 	}
-	// HEAD answers 200 only (swagger, SDK success list): it ignores Range
-	// and always describes the whole object.
-	rangeHdr := h.Get("Range")
+	start, n, status, e := objectRange(q, o, head)
+	if e != nil {
+		return e
+	}
+	if head {
+		q.w.WriteHeader(status)
+		return nil
+	}
+	return s.sendObject(q, o, sse, start, n, status)
+}
+
+// answerConditions evaluates the GET/HEAD conditions: a failed If-Match or
+// If-Unmodified-Since is the 412 error (with its JSON body on GET, as every
+// error), a matching If-None-Match or unmodified If-Modified-Since a bare 304
+// (answered is then true).
+func answerConditions(q *request, o *store.Object) (answered bool, e *apiError) {
+	switch st := checkConditions(q.r.Header, "", o); st {
+	case 0:
+		return false, nil
+	case http.StatusPreconditionFailed:
+		return false, errf(st, "precondition_failed", "The precondition given in the request evaluated to false.")
+	default:
+		wh := q.w.Header()
+		wh.Del("Content-Type")
+		wh.Set("Content-Length", "0")
+		q.w.WriteHeader(st)
+		return true, nil
+	}
+}
+
+// objectRange applies the Range header (ignored by HEAD, which answers 200
+// only, as the swagger and the SDK's success list say, and always describes
+// the whole object): it sets Content-Length, Accept-Ranges and, for a range,
+// Content-Range, and returns the first byte, the byte count and the status.
+// An unsatisfiable range is 416 with Content-Range: bytes */<size>.
+func objectRange(q *request, o *store.Object, head bool) (start, n int64, status int, e *apiError) {
+	wh := q.w.Header()
+	rangeHdr := q.r.Header.Get("Range")
 	if head {
 		rangeHdr = ""
 	}
 	start, end, ranged, e := parseRange(rangeHdr, o.Size)
 	if e != nil {
 		wh.Set("Content-Range", "bytes */"+strconv.FormatInt(o.Size, 10))
-		return e
+		return 0, 0, 0, e
 	}
 	if !ranged {
 		start, end = 0, o.Size-1
 	}
-	n := end - start + 1
+	n = end - start + 1
 	wh.Set("Content-Length", strconv.FormatInt(n, 10))
 	wh.Set("Accept-Ranges", "bytes")
-	status := http.StatusOK
+	status = http.StatusOK
 	if ranged {
 		status = http.StatusPartialContent
 		wh.Set("Content-Range", "bytes "+strconv.FormatInt(start, 10)+"-"+strconv.FormatInt(end, 10)+"/"+strconv.FormatInt(o.Size, 10))
 	}
-	if head {
-		q.w.WriteHeader(status)
-		return nil
-	}
-	// Open the first segment before committing to a status, so a store
-	// fault still gets a proper error reply.
-	rd := &objectReader{s: s, o: o, key: sse, off: start, remain: n}
+	return start, n, status, nil
+}
+
+// sendObject streams n bytes of o from start with the given status. The
+// first segment is opened before the status goes out, so a store fault still
+// gets a proper error reply.
+func (s *Server) sendObject(q *request, o *store.Object, key *sseKey, start, n int64, status int) *apiError {
+	rd := &objectReader{s: s, o: o, key: key, off: start, remain: n}
 	defer rd.Close()
 	if err := rd.open(); err != nil {
 		return s.internal(q, err)
@@ -304,7 +330,9 @@ func (s *Server) getObject(q *request) *apiError {
 // setObjectHeaders writes the metadata headers of o.
 func setObjectHeaders(wh http.Header, o *store.Object) {
 	wh.Set("Content-Type", o.ContentType)
-	wh.Set("ETag", o.ETag)
+	if o.ETag != "" { // a multipart object completed without an ETag header has none
+		wh.Set("ETag", o.ETag)
+	}
 	wh.Set("Last-Modified", o.Modified.UTC().Format(timeFormat))
 	wh.Set("X-Qs-Storage-Class", o.StorageClass)
 	for _, k := range sortedKeys(o.Meta) {
@@ -474,6 +502,3 @@ func copyDecrypt(w io.Writer, src io.Reader, s cipher.Stream, buf []byte) (int64
 		}
 	}
 }
-
-// md5HexSum formats a digest as lower-case hex.
-func md5HexSum(sum []byte) string { return hex.EncodeToString(sum) }

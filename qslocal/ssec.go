@@ -68,11 +68,12 @@ func parseSSE(h http.Header, prefix string) (*sseKey, *apiError) {
 	return k, nil
 }
 
-// record returns what the store keeps for k: salt and keyed digest.
+// record returns what the store keeps for k: salt, keyed digest and the
+// key's MD5 (never the key).
 func (k *sseKey) record() *store.SSE {
 	salt := make([]byte, 16)
 	io.ReadFull(rand.Reader, salt)
-	return &store.SSE{Salt: salt, Digest: k.digest(salt)}
+	return &store.SSE{Salt: salt, Digest: k.digest(salt), KeyMD5: k.keyMD5}
 }
 
 func (k *sseKey) digest(salt []byte) []byte {
@@ -125,9 +126,24 @@ func ctrAt(key *[32]byte, iv []byte, off int64) cipher.Stream {
 	return s
 }
 
+// setSSEResponse sets the SSE-C answer headers for a request that brought
+// key k (nothing when nil).
 func setSSEResponse(h http.Header, k *sseKey) {
 	if k != nil {
 		h.Set("X-Qs-Encryption-Customer-Algorithm", "AES256")
 		h.Set("X-Qs-Encryption-Customer-Key-Md5", k.keyMD5)
+	}
+}
+
+// setSSEStored sets the SSE-C answer headers of a stored encrypted object or
+// upload (nothing when rec is nil): the algorithm, and the key's MD5 when
+// recorded (records from before it was kept have none).
+func setSSEStored(h http.Header, rec *store.SSE) {
+	if rec == nil {
+		return
+	}
+	h.Set("X-Qs-Encryption-Customer-Algorithm", "AES256")
+	if rec.KeyMD5 != "" {
+		h.Set("X-Qs-Encryption-Customer-Key-Md5", rec.KeyMD5)
 	}
 }

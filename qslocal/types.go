@@ -79,13 +79,21 @@ type listUploadsJSON struct {
 }
 
 type bucketStatsJSON struct {
-	Count    int64  `json:"count"`
-	Size     int64  `json:"size"`
-	Location string `json:"location"`
-	Name     string `json:"name"`
-	URL      string `json:"url"`
-	Status   string `json:"status"`
-	Created  string `json:"created"`
+	Count          int64                     `json:"count"`
+	Size           int64                     `json:"size"`
+	StorageClasses map[string]classStatsJSON `json:"storage_classes"`
+	Location       string                    `json:"location"`
+	Name           string                    `json:"name"`
+	URL            string                    `json:"url"`
+	Status         string                    `json:"status"`
+	Created        string                    `json:"created"`
+}
+
+// classStatsJSON is one entry of storage_classes.
+type classStatsJSON struct {
+	Count       int64 `json:"count"`
+	Size        int64 `json:"size"`
+	BillingSize int64 `json:"billing_size"`
 }
 
 type deleteKeyJSON struct {

@@ -14,9 +14,11 @@ import (
 //	key, etag, content type, storage class   uvarint length + bytes each
 //	size                                     varint
 //	created, modified                        varint Unix nanoseconds
-//	flags                                    byte: 1 appendable, 2 SSE present
+//	flags                                    byte: 1 appendable, 2 SSE present,
+//	                                         4 SSE key MD5 present
 //	md5 state                                uvarint length + bytes
 //	[SSE salt, SSE digest]                   uvarint length + bytes each
+//	[SSE key MD5]                            uvarint length + bytes
 //	meta, headers                            uvarint count, then name/value pairs
 //	segments                                 uvarint count, then blob, varint size, iv
 //
@@ -45,12 +47,18 @@ func (o *Object) MarshalBinary() ([]byte, error) {
 	}
 	if o.SSE != nil {
 		flags |= 2
+		if o.SSE.KeyMD5 != "" {
+			flags |= 4
+		}
 	}
 	b = append(b, flags)
 	byt(o.MD5State)
 	if o.SSE != nil {
 		byt(o.SSE.Salt)
 		byt(o.SSE.Digest)
+		if o.SSE.KeyMD5 != "" {
+			str(o.SSE.KeyMD5)
+		}
 	}
 	for _, m := range []map[string]string{o.Meta, o.Headers} {
 		b = binary.AppendUvarint(b, uint64(len(m)))
@@ -155,6 +163,9 @@ func (o *Object) UnmarshalBinary(b []byte) error {
 	o.MD5State = d.clone()
 	if flags&2 != 0 {
 		o.SSE = &SSE{Salt: d.clone(), Digest: d.clone()}
+		if flags&4 != 0 {
+			o.SSE.KeyMD5 = d.str()
+		}
 	}
 	o.Meta = d.strMap()
 	o.Headers = d.strMap()

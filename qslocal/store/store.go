@@ -42,11 +42,15 @@ type Bucket struct {
 	Created time.Time `json:"created"`
 }
 
-// SSE records server-side encryption with a customer key. Only a keyed
-// digest of the key (HMAC-SHA256 under a random per-object salt) is kept.
+// SSE records server-side encryption with a customer key. The key is not
+// kept: a keyed digest (HMAC-SHA256 under a random per-object salt) checks
+// the key a later request brings, and KeyMD5 (base64, as clients send it in
+// x-qs-encryption-customer-key-md5) is echoed in answers. KeyMD5 is empty in
+// records written before it was kept.
 type SSE struct {
 	Salt   []byte `json:"salt"`
 	Digest []byte `json:"digest"`
+	KeyMD5 string `json:"md5,omitempty"`
 }
 
 // Segment is one stored piece of an object: a single-part or appended object
@@ -378,8 +382,16 @@ func (s *Store) DeleteBucket(name string) error {
 	})
 }
 
-// BucketStats returns the number of objects and their total size.
-func (s *Store) BucketStats(name string) (count, size int64, err error) {
+// ClassStats counts the objects of one storage class.
+type ClassStats struct {
+	Count int64
+	Size  int64
+}
+
+// BucketStats returns the number of objects and their total size, in all
+// and per storage class.
+func (s *Store) BucketStats(name string) (total ClassStats, byClass map[string]ClassStats, err error) {
+	byClass = map[string]ClassStats{}
 	err = s.kv.View(func(tx kvTx) error {
 		if tx.Get(tableBuckets, []byte(name)) == nil {
 			return ErrNoSuchBucket
@@ -390,12 +402,16 @@ func (s *Store) BucketStats(name string) (count, size int64, err error) {
 			if err := o.UnmarshalBinary(c.Value()); err != nil {
 				return fmt.Errorf("store: corrupt object record: %w", err)
 			}
-			count++
-			size += o.Size
+			cs := byClass[o.StorageClass]
+			cs.Count++
+			cs.Size += o.Size
+			byClass[o.StorageClass] = cs
+			total.Count++
+			total.Size += o.Size
 		}
 		return nil
 	})
-	return count, size, err
+	return total, byClass, err
 }
 
 func hasPrefix(k, p []byte) bool { return len(k) >= len(p) && string(k[:len(p)]) == string(p) }

@@ -112,7 +112,7 @@ func TestObjectCodecRoundTrip(t *testing.T) {
 	in := &Object{Key: "k/é", Size: 42, ETag: `"x"`, ContentType: "text/plain", StorageClass: "STANDARD_IA",
 		Meta: map[string]string{"a": "1", "b": ""}, Headers: map[string]string{"Cache-Control": "no-cache"},
 		Created: now, Modified: now.Add(time.Second), Appendable: true, MD5State: []byte{1, 2, 3},
-		SSE: &SSE{Salt: []byte("salt"), Digest: []byte("digest")}, Segments: []Segment{{Blob: "b1", Size: 40, IV: []byte("iv")}, {Blob: "b2", Size: 2}}}
+		SSE: &SSE{Salt: []byte("salt"), Digest: []byte("digest"), KeyMD5: "md5=="}, Segments: []Segment{{Blob: "b1", Size: 40, IV: []byte("iv")}, {Blob: "b2", Size: 2}}}
 	b, _ := in.MarshalBinary()
 	var out Object
 	if err := out.UnmarshalBinary(b); err != nil {
@@ -120,6 +120,14 @@ func TestObjectCodecRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(in, &out) {
 		t.Fatalf("round trip:\n%+v\n%+v", in, &out)
+	}
+	// a record without the key MD5 (written before it was kept) still reads
+	old := *in
+	old.SSE = &SSE{Salt: []byte("salt"), Digest: []byte("digest")}
+	ob, _ := old.MarshalBinary()
+	var oo Object
+	if err := oo.UnmarshalBinary(ob); err != nil || !reflect.DeepEqual(&old, &oo) {
+		t.Fatalf("record without key MD5: %+v %v", oo, err)
 	}
 	// every truncation is an error, never a panic
 	for i := 0; i < len(b); i++ {
