@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/qsgo/qsgo/qslocal"
+	"github.com/qsgo/qsgo/qslocal/console"
 	"github.com/spf13/cobra"
 )
 
@@ -24,7 +25,9 @@ type serveFlags struct {
 	addr, data, zone, baseDomain string
 	accessKeyID, secretAccessKey string
 	credentialsFile              string
-	logLevel                     string
+	logLevel, logFormat          string
+	consoleAddr                  string
+	requestLogSize               int
 }
 
 func newServeCmd() *cobra.Command {
@@ -39,7 +42,14 @@ QINGSTOR_ACCESS_KEY_ID/QINGSTOR_SECRET_ACCESS_KEY, else from --credentials
 (a YAML file: ~/.qingstor/config.yaml style, or a "credentials:" list of
 access_key_id/secret_access_key pairs); with none of these a key pair is
 generated and printed. The server is ready when it prints its endpoint.
-SIGINT or SIGTERM stops it gracefully.`,
+SIGINT or SIGTERM stops it gracefully.
+
+With --console-addr a web console is served there as well: log in with the
+server's access key id and secret to browse buckets, objects and unfinished
+uploads, upload and delete, make presigned links, and read the request log
+(every refused signature with the string to sign the server computed).
+Prometheus metrics are at /metrics on the same address. Keep the console on
+a loopback address: anything else prints a warning.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
@@ -54,6 +64,9 @@ SIGINT or SIGTERM stops it gracefully.`,
 	fl.StringVar(&f.secretAccessKey, "secret-access-key", "", "secret access key (default: $QINGSTOR_SECRET_ACCESS_KEY, or generated)")
 	fl.StringVar(&f.credentialsFile, "credentials", "", "YAML file with access keys")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text, or json (one JSON object per line: every request with its status, error code, bytes, duration, access key id, and for a refused signature the server's string to sign)")
+	fl.StringVar(&f.consoleAddr, "console-addr", "", "serve the web console (buckets, objects, uploads, request log, /metrics) on this address, e.g. 127.0.0.1:9001 (off when empty)")
+	fl.IntVar(&f.requestLogSize, "request-log-size", console.DefaultLogSize, "number of recent requests the console's request log keeps")
 	return cmd
 }
 
@@ -110,15 +123,37 @@ func runServe(ctx context.Context, stdout, stderr io.Writer, f serveFlags) error
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	// Start gets no cancellable context: the stop below is ours, with our
-	// grace period.
-	rn, err := qslocal.Start(context.Background(), qslocal.Options{Addr: f.addr, DataDir: f.data, Zone: f.zone,
-		BaseDomain: f.baseDomain, Credentials: creds, Logger: logger})
+	logger, err := serveLogger(stderr, f.logFormat, level)
 	if err != nil {
 		return err
 	}
+	if f.consoleAddr != "" && f.requestLogSize <= 0 {
+		return errors.New("qs serve: --request-log-size must be positive")
+	}
+	reqLog := console.NewRequestLog(f.requestLogSize)
+	// Start gets no cancellable context: the stop below is ours, with our
+	// grace period.
+	opts := qslocal.Options{Addr: f.addr, DataDir: f.data, Zone: f.zone,
+		BaseDomain: f.baseDomain, Credentials: creds, Logger: logger}
+	if f.consoleAddr != "" {
+		opts.Observe = reqLog.Observe
+	}
+	rn, err := qslocal.Start(context.Background(), opts)
+	if err != nil {
+		return err
+	}
+	var con *console.Running
+	if f.consoleAddr != "" {
+		if con, err = startConsole(stderr, f.consoleAddr, rn, reqLog, logger); err != nil {
+			rn.Shutdown(context.Background())
+			return err
+		}
+		defer con.Shutdown(context.Background())
+	}
 	printBanner(stdout, rn, f.data)
+	if con != nil {
+		fmt.Fprintf(stdout, "console: %s (log in with the access key id and secret above)\n", con.URL)
+	}
 	logger.Info("qslocal ready", "endpoint", rn.Endpoint, "access_key_id", rn.AccessKeyID, "zone", rn.Zone, "data", f.data)
 	select {
 	case <-ctx.Done():
@@ -140,6 +175,32 @@ func runServe(ctx context.Context, stdout, stderr io.Writer, f serveFlags) error
 	}
 	logger.Info("qslocal stopped")
 	return nil
+}
+
+// serveLogger is the server's logger in the chosen format.
+func serveLogger(w io.Writer, format string, level slog.Level) (*slog.Logger, error) {
+	ho := &slog.HandlerOptions{Level: level}
+	switch format {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, ho)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, ho)), nil
+	}
+	return nil, fmt.Errorf("qs serve: --log-format %q: want text or json", format)
+}
+
+// startConsole serves the web console beside rn, warning when it is
+// reachable from other machines.
+func startConsole(stderr io.Writer, addr string, rn *qslocal.Running, log *console.RequestLog, logger *slog.Logger) (*console.Running, error) {
+	con, err := console.Start(context.Background(), console.Options{Server: rn.Server, Endpoint: rn.Endpoint,
+		Log: log, Addr: addr, Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("qs serve: console: %w", err)
+	}
+	if !con.Loopback {
+		fmt.Fprintf(stderr, "warning: the console listens on %s, beyond this machine: anyone who can reach it can try to log in; use a loopback address such as 127.0.0.1:9001\n", addr)
+	}
+	return con, nil
 }
 
 // shutdownGrace is how long a stopping server waits for requests in flight.
