@@ -41,7 +41,8 @@ type RequestRecord struct {
 	AccessKeyID string
 	// StringToSign is, for a request refused with signature_not_matched,
 	// the string to sign the server computed (its canonical form of the
-	// request), to compare with the client's. Empty otherwise.
+	// request, SSE-C key values redacted, at most 8 KiB), to compare with
+	// the client's. Empty otherwise.
 	StringToSign string
 	// Remote is the client's address.
 	Remote string
@@ -100,7 +101,7 @@ func (s *Server) record(q *request, start time.Time, in *countingBody, err *apiE
 	}
 	slices.Sort(rec.SubResources)
 	if err != nil {
-		rec.Code = err.Code
+		rec.Code, rec.StringToSign = err.Code, err.StringToSign
 	}
 	return rec
 }

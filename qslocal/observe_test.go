@@ -57,7 +57,8 @@ func TestObserveRecordsEveryRequest(t *testing.T) {
 	sign.SignRequest(r, c.ak, "not-the-secret", canonical(r, ""))
 	res = read(t, c.send(r)).want(t, 401, "signature_not_matched")
 	rec = sink.byID(t, res.header.Get("X-Qs-Request-Id"))
-	if rec.Code != "signature_not_matched" || rec.Status != 401 || rec.AccessKeyID != c.ak || rec.Operation != "GetObject" {
+	if rec.Code != "signature_not_matched" || rec.Status != 401 || rec.AccessKeyID != c.ak || rec.Operation != "GetObject" ||
+		rec.StringToSign != sign.StringToSign(r, "/bkt-obs/dir/a.txt") {
 		t.Errorf("refused record: %+v", rec)
 	}
 	res = c.call("PATCH", "/bkt-obs/x", "", nil).want(t, 405, "method_not_allowed")

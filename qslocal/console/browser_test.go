@@ -19,7 +19,8 @@ import (
 // The browser tests drive a real headless Chromium (Debian package
 // "chromium"; .ci/run installs it). Without one they skip. With
 // QSGO_CONSOLE_SCREENSHOT=path the walk-through also writes a screenshot of
-// the object browser there (the README's docs/console.png).
+// the object browser there (the README's docs/console.png). With
+// QSGO_BROWSER_REQUIRE set (.ci/run sets it) a missing browser fails them.
 
 // chromiumPath finds the browser, or "".
 func chromiumPath() string {
@@ -42,6 +43,9 @@ func chromiumPath() string {
 func browser(t *testing.T) (context.Context, func(name string)) {
 	t.Helper()
 	path := chromiumPath()
+	if path == "" && os.Getenv("QSGO_BROWSER_REQUIRE") != "" {
+		t.Fatal("QSGO_BROWSER_REQUIRE is set but no Chromium was found (Debian package chromium, or set QSGO_CHROMIUM)")
+	}
 	if path == "" {
 		t.Skip("browser test skipped: no Chromium found (install the Debian package chromium, or set QSGO_CHROMIUM); .ci/run installs it")
 	}

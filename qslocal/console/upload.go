@@ -111,11 +111,11 @@ type uploadRow struct {
 }
 
 type uploadsData struct {
-	Bucket              string
-	Rows                []uploadRow
-	HasMore             bool
-	NextKey, NextID     string
-	Now                 time.Time
+	Bucket          string
+	Rows            []uploadRow
+	HasMore         bool
+	NextKey, NextID string
+	Now             time.Time
 }
 
 // uploadsPage lists a bucket's unfinished multipart uploads, 100 at a time,
