@@ -39,11 +39,11 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	var objects, bytes, uploads int64
 	for _, b := range buckets {
-		n, size, err := c.st.BucketStats(b.Name)
+		st, _, err := c.st.BucketStats(b.Name)
 		if err != nil {
 			continue // deleted since the listing
 		}
-		objects, bytes = objects+n, bytes+size
+		objects, bytes = objects+st.Count, bytes+st.Size
 		uploads += c.openUploads(b.Name)
 	}
 	ch <- prometheus.MustNewConstMetric(descBuckets, prometheus.GaugeValue, float64(len(buckets)))
