@@ -222,158 +222,193 @@ func (d *demo) listPaths(path string, mode types.ListMode) ([]string, error) {
 
 // objectSteps runs the object-level steps.
 func (d *demo) objectSteps(ctx context.Context) {
-	s := d.store
 	hello := []byte("hello, QingStor, from qsgo\n")
-	d.step("Write", func() (string, error) {
-		n, err := s.WriteWithContext(ctx, "hello.txt", bytes.NewReader(hello), int64(len(hello)), pairs.WithContentType("text/plain"))
-		if err != nil {
-			return "", err
-		}
-		if n != int64(len(hello)) {
-			return "", fmt.Errorf("wrote %d bytes, want %d", n, len(hello))
-		}
-		return fmt.Sprintf("hello.txt, %d bytes", n), nil
-	})
-	d.step("Read", func() (string, error) {
-		if err := d.readEqual("hello.txt", hello); err != nil {
-			return "", err
-		}
-		var part bytes.Buffer
-		if _, err := s.ReadWithContext(ctx, "hello.txt", &part, pairs.WithOffset(7), pairs.WithSize(8)); err != nil {
-			return "", err
-		}
-		if part.String() != string(hello[7:15]) {
-			return "", fmt.Errorf("range read %q, want %q", part.String(), hello[7:15])
-		}
-		return fmt.Sprintf("same %d bytes back; bytes 7-14 are %q", len(hello), part.String()), nil
-	})
-	d.step("Stat", func() (string, error) {
-		o, err := s.StatWithContext(ctx, "hello.txt")
-		if err != nil {
-			return "", err
-		}
-		size, _ := o.GetContentLength()
-		ct, _ := o.GetContentType()
-		etag, _ := o.GetEtag()
-		if size != int64(len(hello)) || ct != "text/plain" || !o.Mode.IsRead() {
-			return "", fmt.Errorf("size %d, type %q, mode %s; want %d, text/plain, read", size, ct, o.Mode, len(hello))
-		}
-		return fmt.Sprintf("size %d, %s, ETag %s, mode %s", size, ct, etag, o.Mode), nil
-	})
+	d.step("Write", func() (string, error) { return d.writeHello(ctx, hello) })
+	d.step("Read", func() (string, error) { return d.readHello(ctx, hello) })
+	d.step("Stat", func() (string, error) { return d.statHello(ctx, hello) })
 	files := map[string][]byte{"dir/a.txt": []byte("aaa"), "dir/b.txt": []byte("bbbb"), "dir/sub/c.txt": []byte("c")}
-	d.step("List (prefix and dir)", func() (string, error) {
-		for _, k := range slices.Sorted(mapKeys(files)) {
-			if _, err := s.WriteWithContext(ctx, k, bytes.NewReader(files[k]), int64(len(files[k]))); err != nil {
-				return "", err
-			}
-		}
-		all, err := d.listPaths("", types.ListModePrefix)
-		if err != nil {
-			return "", err
-		}
-		if want := []string{"dir/a.txt", "dir/b.txt", "dir/sub/c.txt", "hello.txt"}; !slices.Equal(all, want) {
-			return "", fmt.Errorf("prefix listing %v, want %v", all, want)
-		}
-		one, err := d.listPaths("dir/", types.ListModeDir)
-		if err != nil {
-			return "", err
-		}
-		if want := []string{"dir/a.txt", "dir/b.txt", "dir/sub/"}; !slices.Equal(one, want) {
-			return "", fmt.Errorf("dir listing %v, want %v", one, want)
-		}
-		return fmt.Sprintf("prefix: %v; dir/: %v", all, one), nil
-	})
-	d.step("Delete", func() (string, error) {
-		if err := s.DeleteWithContext(ctx, "hello.txt"); err != nil {
-			return "", err
-		}
-		if _, err := s.StatWithContext(ctx, "hello.txt"); !errors.Is(err, services.ErrObjectNotExist) {
-			return "", fmt.Errorf("stat after delete: %v, want ErrObjectNotExist", err)
-		}
-		if err := s.DeleteWithContext(ctx, "hello.txt"); err != nil {
-			return "", fmt.Errorf("second delete: %w", err)
-		}
-		return "hello.txt gone (Stat: object not exist); deleting again is fine", nil
-	})
-	d.step("append", func() (string, error) {
-		ap, ok := s.(types.Appender)
-		if !ok {
-			return "", errors.New("not an Appender")
-		}
-		o, err := ap.CreateAppendWithContext(ctx, "log.txt")
-		if err != nil {
-			return "", err
-		}
-		lines := [][]byte{[]byte("first line\n"), []byte("second line\n")}
-		for _, l := range lines {
-			if _, err := ap.WriteAppendWithContext(ctx, o, bytes.NewReader(l), int64(len(l))); err != nil {
-				return "", err
-			}
-		}
-		if err := ap.CommitAppendWithContext(ctx, o); err != nil {
-			return "", err
-		}
-		want := bytes.Join(lines, nil)
-		if err := d.readEqual("log.txt", want); err != nil {
-			return "", err
-		}
-		off, _ := o.GetAppendOffset()
-		return fmt.Sprintf("log.txt: 2 appends, %d bytes, next offset %d", len(want), off), nil
-	})
+	d.step("List (prefix and dir)", func() (string, error) { return d.listFiles(ctx, files) })
+	d.step("Delete", func() (string, error) { return d.deleteHello(ctx) })
+	d.step("append", func() (string, error) { return d.appendLog(ctx) })
 	big := randomBytes(9 << 20)
 	d.step("multipart upload (3 parts)", func() (string, error) {
 		return d.multipart(ctx, big)
 	})
-	d.step("Copy", func() (string, error) {
-		c, ok := s.(types.Copier)
-		if !ok {
-			return "", errors.New("not a Copier")
-		}
-		if err := c.CopyWithContext(ctx, "big.bin", "big-copy.bin"); err != nil {
-			return "", err
-		}
-		if err := d.readEqual("big-copy.bin", big); err != nil {
-			return "", err
-		}
-		return "big.bin -> big-copy.bin on the server, same sha256 " + shortSum(big), nil
-	})
-	d.step("Move", func() (string, error) {
-		m, ok := s.(types.Mover)
-		if !ok {
-			return "", errors.New("not a Mover")
-		}
-		if err := m.MoveWithContext(ctx, "big-copy.bin", "moved/big.bin"); err != nil {
-			return "", err
-		}
-		if _, err := s.StatWithContext(ctx, "big-copy.bin"); !errors.Is(err, services.ErrObjectNotExist) {
-			return "", fmt.Errorf("source after move: %v, want ErrObjectNotExist", err)
-		}
-		if err := d.readEqual("moved/big.bin", big); err != nil {
-			return "", err
-		}
-		return "big-copy.bin -> moved/big.bin; the source is gone", nil
-	})
+	d.step("Copy", func() (string, error) { return d.copyBig(ctx, big) })
+	d.step("Move", func() (string, error) { return d.moveBig(ctx, big) })
 	d.step("Fetch", func() (string, error) { return d.fetch(ctx) })
-	d.step("Reach + plain HTTP GET", func() (string, error) {
-		r, ok := s.(types.Reacher)
-		if !ok {
-			return "", errors.New("not a Reacher")
-		}
-		u, err := r.ReachWithContext(ctx, "dir/b.txt", pairs.WithExpire(time.Hour))
-		if err != nil {
-			return "", err
-		}
-		body, err := httpDo(ctx, http.MethodGet, u, nil, -1)
-		if err != nil {
-			return "", err
-		}
-		if !bytes.Equal(body, files["dir/b.txt"]) {
-			return "", fmt.Errorf("GET returned %q, want %q", body, files["dir/b.txt"])
-		}
-		return fmt.Sprintf("GET %s... -> %q", u[:min(len(u), 48)], body), nil
-	})
+	d.step("Reach + plain HTTP GET", func() (string, error) { return d.reach(ctx, files) })
 	d.step("SSE-C write/read/refuse", func() (string, error) { return d.ssec(ctx) })
 	d.step("HTTP signers", func() (string, error) { return d.signers(ctx) })
+}
+
+// writeHello writes hello.txt.
+func (d *demo) writeHello(ctx context.Context, hello []byte) (string, error) {
+	s := d.store
+	n, err := s.WriteWithContext(ctx, "hello.txt", bytes.NewReader(hello), int64(len(hello)), pairs.WithContentType("text/plain"))
+	if err != nil {
+		return "", err
+	}
+	if n != int64(len(hello)) {
+		return "", fmt.Errorf("wrote %d bytes, want %d", n, len(hello))
+	}
+	return fmt.Sprintf("hello.txt, %d bytes", n), nil
+}
+
+// readHello reads hello.txt back, whole and a range.
+func (d *demo) readHello(ctx context.Context, hello []byte) (string, error) {
+	s := d.store
+	if err := d.readEqual("hello.txt", hello); err != nil {
+		return "", err
+	}
+	var part bytes.Buffer
+	if _, err := s.ReadWithContext(ctx, "hello.txt", &part, pairs.WithOffset(7), pairs.WithSize(8)); err != nil {
+		return "", err
+	}
+	if part.String() != string(hello[7:15]) {
+		return "", fmt.Errorf("range read %q, want %q", part.String(), hello[7:15])
+	}
+	return fmt.Sprintf("same %d bytes back; bytes 7-14 are %q", len(hello), part.String()), nil
+}
+
+// statHello checks hello.txt's metadata.
+func (d *demo) statHello(ctx context.Context, hello []byte) (string, error) {
+	s := d.store
+	o, err := s.StatWithContext(ctx, "hello.txt")
+	if err != nil {
+		return "", err
+	}
+	size, _ := o.GetContentLength()
+	ct, _ := o.GetContentType()
+	etag, _ := o.GetEtag()
+	if size != int64(len(hello)) || ct != "text/plain" || !o.Mode.IsRead() {
+		return "", fmt.Errorf("size %d, type %q, mode %s; want %d, text/plain, read", size, ct, o.Mode, len(hello))
+	}
+	return fmt.Sprintf("size %d, %s, ETag %s, mode %s", size, ct, etag, o.Mode), nil
+}
+
+// listFiles writes files and lists them by prefix and one directory level.
+func (d *demo) listFiles(ctx context.Context, files map[string][]byte) (string, error) {
+	s := d.store
+	for _, k := range slices.Sorted(mapKeys(files)) {
+		if _, err := s.WriteWithContext(ctx, k, bytes.NewReader(files[k]), int64(len(files[k]))); err != nil {
+			return "", err
+		}
+	}
+	all, err := d.listPaths("", types.ListModePrefix)
+	if err != nil {
+		return "", err
+	}
+	if want := []string{"dir/a.txt", "dir/b.txt", "dir/sub/c.txt", "hello.txt"}; !slices.Equal(all, want) {
+		return "", fmt.Errorf("prefix listing %v, want %v", all, want)
+	}
+	one, err := d.listPaths("dir/", types.ListModeDir)
+	if err != nil {
+		return "", err
+	}
+	if want := []string{"dir/a.txt", "dir/b.txt", "dir/sub/"}; !slices.Equal(one, want) {
+		return "", fmt.Errorf("dir listing %v, want %v", one, want)
+	}
+	return fmt.Sprintf("prefix: %v; dir/: %v", all, one), nil
+}
+
+// deleteHello deletes hello.txt, twice.
+func (d *demo) deleteHello(ctx context.Context) (string, error) {
+	s := d.store
+	if err := s.DeleteWithContext(ctx, "hello.txt"); err != nil {
+		return "", err
+	}
+	if _, err := s.StatWithContext(ctx, "hello.txt"); !errors.Is(err, services.ErrObjectNotExist) {
+		return "", fmt.Errorf("stat after delete: %v, want ErrObjectNotExist", err)
+	}
+	if err := s.DeleteWithContext(ctx, "hello.txt"); err != nil {
+		return "", fmt.Errorf("second delete: %w", err)
+	}
+	return "hello.txt gone (Stat: object not exist); deleting again is fine", nil
+}
+
+// appendLog builds log.txt from two appends.
+func (d *demo) appendLog(ctx context.Context) (string, error) {
+	s := d.store
+	ap, ok := s.(types.Appender)
+	if !ok {
+		return "", errors.New("not an Appender")
+	}
+	o, err := ap.CreateAppendWithContext(ctx, "log.txt")
+	if err != nil {
+		return "", err
+	}
+	lines := [][]byte{[]byte("first line\n"), []byte("second line\n")}
+	for _, l := range lines {
+		if _, err := ap.WriteAppendWithContext(ctx, o, bytes.NewReader(l), int64(len(l))); err != nil {
+			return "", err
+		}
+	}
+	if err := ap.CommitAppendWithContext(ctx, o); err != nil {
+		return "", err
+	}
+	want := bytes.Join(lines, nil)
+	if err := d.readEqual("log.txt", want); err != nil {
+		return "", err
+	}
+	off, _ := o.GetAppendOffset()
+	return fmt.Sprintf("log.txt: 2 appends, %d bytes, next offset %d", len(want), off), nil
+}
+
+// copyBig copies big.bin on the server.
+func (d *demo) copyBig(ctx context.Context, big []byte) (string, error) {
+	s := d.store
+	c, ok := s.(types.Copier)
+	if !ok {
+		return "", errors.New("not a Copier")
+	}
+	if err := c.CopyWithContext(ctx, "big.bin", "big-copy.bin"); err != nil {
+		return "", err
+	}
+	if err := d.readEqual("big-copy.bin", big); err != nil {
+		return "", err
+	}
+	return "big.bin -> big-copy.bin on the server, same sha256 " + shortSum(big), nil
+}
+
+// moveBig moves the copy of big.bin.
+func (d *demo) moveBig(ctx context.Context, big []byte) (string, error) {
+	s := d.store
+	m, ok := s.(types.Mover)
+	if !ok {
+		return "", errors.New("not a Mover")
+	}
+	if err := m.MoveWithContext(ctx, "big-copy.bin", "moved/big.bin"); err != nil {
+		return "", err
+	}
+	if _, err := s.StatWithContext(ctx, "big-copy.bin"); !errors.Is(err, services.ErrObjectNotExist) {
+		return "", fmt.Errorf("source after move: %v, want ErrObjectNotExist", err)
+	}
+	if err := d.readEqual("moved/big.bin", big); err != nil {
+		return "", err
+	}
+	return "big-copy.bin -> moved/big.bin; the source is gone", nil
+}
+
+// reach gets a file through a Reach URL with plain HTTP.
+func (d *demo) reach(ctx context.Context, files map[string][]byte) (string, error) {
+	s := d.store
+	r, ok := s.(types.Reacher)
+	if !ok {
+		return "", errors.New("not a Reacher")
+	}
+	u, err := r.ReachWithContext(ctx, "dir/b.txt", pairs.WithExpire(time.Hour))
+	if err != nil {
+		return "", err
+	}
+	body, err := httpDo(ctx, http.MethodGet, u, nil, -1)
+	if err != nil {
+		return "", err
+	}
+	if !bytes.Equal(body, files["dir/b.txt"]) {
+		return "", fmt.Errorf("GET returned %q, want %q", body, files["dir/b.txt"])
+	}
+	return fmt.Sprintf("GET %s... -> %q", u[:min(len(u), 48)], body), nil
 }
 
 func mapKeys[V any](m map[string]V) func(func(string) bool) {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,9 +33,12 @@ func newSyncCmd() *cobra.Command {
 	var f syncFlags
 	cmd := &cobra.Command{
 		Use:   "sync SOURCE DEST",
-		Short: "Make a remote prefix match a local directory, or the reverse",
+		Short: "Make a prefix or directory match another (local or remote)",
 		Long: `Copy to DEST every file of SOURCE that DEST lacks or has in another
-version; one of them is a local directory, the other a qs://bucket/prefix.
+version. One of them is a qs://bucket/prefix; the other a local directory or
+another qs://bucket/prefix (overlapping prefixes of one bucket are refused):
+between two prefixes the objects are copied on the server, part by part for
+large ones, and nothing passes through this machine.
 
 A file is copied when DEST has none of that name, when the sizes differ, or
 when the source is newer (whole seconds); with --checksum, when the MD5
@@ -76,8 +80,11 @@ func (a *app) sync(ctx context.Context, srcArg, dstArg string, f *syncFlags) err
 	if err != nil {
 		return err
 	}
-	if src.Stdio || dst.Stdio || src.Remote == dst.Remote {
-		return usagef("sync: one side must be a local directory and the other a qs://bucket/prefix")
+	if src.Stdio || dst.Stdio || !src.Remote && !dst.Remote {
+		return usagef("sync: one side must be a qs://bucket/prefix, the other a local directory or another qs://bucket/prefix")
+	}
+	if src.Remote && dst.Remote {
+		return a.syncRemotes(ctx, src, dst, f)
 	}
 	flt := f.filters.filter(a)
 	local := src
@@ -133,11 +140,59 @@ func (a *app) sync(ctx context.Context, srcArg, dstArg string, f *syncFlags) err
 	if err != nil {
 		return err
 	}
-	return a.runSync(ctx, s, plan, src, dst, prefix, localPath, x, f)
+	return a.runSync(ctx, plan, localSyncOps(s, prefix, src.Remote, localPath, x), x, f)
+}
+
+// syncRemotes syncs two remote prefixes with copies on the server (see
+// remoteCopy); --checksum compares the two ETags when both are MD5s.
+func (a *app) syncRemotes(ctx context.Context, src, dst location, f *syncFlags) error {
+	sp, dp := dirPrefix(src.Key), dirPrefix(dst.Key)
+	if src.Bucket == dst.Bucket && (strings.HasPrefix(sp, dp) || strings.HasPrefix(dp, sp)) {
+		return usagef("sync: %s and %s overlap (one holds the other)", src, dst)
+	}
+	x, err := a.xferFor(ctx, &f.copyFlags)
+	if err != nil {
+		return err
+	}
+	defer x.prog.wait()
+	rem, err := a.remote()
+	if err != nil {
+		return err
+	}
+	ss, err := rem.storage(src.Bucket)
+	if err != nil {
+		return err
+	}
+	ds, err := rem.storage(dst.Bucket)
+	if err != nil {
+		return err
+	}
+	srcEntries, err := listRemote(ctx, ss, sp)
+	if err != nil {
+		return wrapOp("sync", src.String(), err)
+	}
+	dstEntries, err := listRemote(ctx, ds, dp)
+	if err != nil {
+		return wrapOp("sync", dst.String(), err)
+	}
+	plan, err := planSync(srcEntries, dstEntries, f.filters.filter(a), f.checksum, true, nil)
+	if err != nil {
+		return err
+	}
+	at := func(l location, prefix, rel string) location {
+		return location{Remote: true, Bucket: l.Bucket, Key: prefix + rel}
+	}
+	ops := syncOps{verb: "copy",
+		copy: func(ctx context.Context, rel string) error {
+			return a.remoteCopy(ctx, rem, at(src, sp, rel), at(dst, dp, rel), x, false)
+		},
+		remove: func(ctx context.Context, rel string) error { return ds.DeleteWithContext(ctx, dp+rel) },
+	}
+	return a.runSync(ctx, plan, ops, x, f)
 }
 
 // planSync compares the two sides. Paths are relative; srcRemote says which
-// side is local (for reading MD5s).
+// side is local (for reading MD5s); a nil localPath means both are remote.
 func planSync(srcEntries, dstEntries []entry, flt *filter, checksum, srcRemote bool, localPath func(string) string) (*syncPlan, error) {
 	dstBy := make(map[string]entry, len(dstEntries))
 	for _, e := range dstEntries {
@@ -178,6 +233,12 @@ func entriesDiffer(src, dst entry, exists, checksum, srcRemote bool, localPath f
 	if !exists || src.size != dst.size {
 		return true, nil
 	}
+	if checksum && localPath == nil {
+		if md5ETag.MatchString(src.etag) && md5ETag.MatchString(dst.etag) {
+			return src.etag != dst.etag, nil
+		}
+		checksum = false // no MD5 on one side: compare times
+	}
 	remoteE, localE := dst, src
 	if srcRemote {
 		remoteE, localE = src, dst
@@ -203,88 +264,111 @@ func fileMD5(p string) (string, error) {
 	return hex.EncodeToString(sum), err
 }
 
-// runSync carries out (or, with --dry-run, prints) the plan.
-func (a *app) runSync(ctx context.Context, s types.Storager, p *syncPlan, src, dst location, prefix string, localPath func(string) string, x *xfer, f *syncFlags) error {
-	remoteOf := func(rel string) location {
-		b := src
-		if dst.Remote {
-			b = dst
-		}
-		return location{Remote: true, Bucket: b.Bucket, Key: prefix + rel}
-	}
-	verb := "upload"
-	if src.Remote {
-		verb = "download"
-	}
-	var (
-		mu     sync.Mutex
-		errs   []error
-		copied int
-	)
-	fail := func(err error) {
-		mu.Lock()
-		errs = append(errs, err)
-		mu.Unlock()
-	}
-	for _, e := range p.copy {
-		x.prog.addTotal(e.size)
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(x.concurrency)
-	for _, e := range p.copy {
-		r, l := remoteOf(e.rel), localPath(e.rel)
-		if f.dryRun {
-			a.say(false, "would %s %s", verb, e.rel)
-			continue
-		}
-		g.Go(func() error {
-			var err error
-			if src.Remote {
-				_, err = downloadFile(gctx, s, r.Key, l, x, true)
-			} else {
-				_, err = uploadFile(gctx, s, r.Key, l, x)
-			}
-			if errors.Is(err, context.Canceled) {
+// syncOps are how one direction of sync copies and deletes a relative
+// path.
+type syncOps struct {
+	verb   string // "upload", "download" or "copy"
+	copy   func(ctx context.Context, rel string) error
+	remove func(ctx context.Context, rel string) error
+}
+
+// localSyncOps are the operations between the local directory at
+// localPath and the storage s under prefix.
+func localSyncOps(s types.Storager, prefix string, srcRemote bool, localPath func(string) string, x *xfer) syncOps {
+	if srcRemote {
+		return syncOps{verb: "download",
+			copy: func(ctx context.Context, rel string) error {
+				_, err := downloadFile(ctx, s, prefix+rel, localPath(rel), x, true)
 				return err
-			}
-			if err != nil {
-				fail(wrapOp("sync: "+verb, e.rel, err))
-				return nil
-			}
-			mu.Lock()
-			copied++
-			mu.Unlock()
-			a.say(false, "%s %s", verb, e.rel)
-			return nil
-		})
+			},
+			remove: func(_ context.Context, rel string) error { return os.Remove(localPath(rel)) },
+		}
 	}
-	if err := g.Wait(); err != nil {
+	return syncOps{verb: "upload",
+		copy: func(ctx context.Context, rel string) error {
+			_, err := uploadFile(ctx, s, prefix+rel, localPath(rel), x)
+			return err
+		},
+		remove: func(ctx context.Context, rel string) error { return s.DeleteWithContext(ctx, prefix+rel) },
+	}
+}
+
+// runSync carries out (or, with --dry-run, prints) the plan.
+func (a *app) runSync(ctx context.Context, p *syncPlan, ops syncOps, x *xfer, f *syncFlags) error {
+	copied, errs, err := a.syncCopies(ctx, p, ops, x, f.dryRun)
+	if err != nil {
 		return err
 	}
 	deleted := 0
 	if f.delete {
-		for _, e := range p.del {
-			if f.dryRun {
-				a.say(false, "would delete %s", e.rel)
-				continue
-			}
-			var err error
-			if dst.Remote {
-				err = s.DeleteWithContext(ctx, remoteOf(e.rel).Key)
-			} else {
-				err = os.Remove(localPath(e.rel))
-			}
-			if err != nil {
-				fail(wrapOp("sync: delete", e.rel, err))
-				continue
-			}
-			deleted++
-			a.say(false, "delete %s", e.rel)
-		}
+		var derrs []error
+		deleted, derrs = a.syncDeletes(ctx, p, ops, f.dryRun)
+		errs = append(errs, derrs...)
 	}
 	a.say(false, "sync: %d copied, %d deleted, %d unchanged", copied, deleted, p.unchanged)
 	if len(errs) > 0 {
 		return fmt.Errorf("%d sync operations failed:\n  %w", len(errs), joinLines(errs))
 	}
 	return nil
+}
+
+// syncCopies copies the plan's entries, x.concurrency at a time, and
+// returns how many were copied and the failures; an interruption ends it
+// with an error.
+func (a *app) syncCopies(ctx context.Context, p *syncPlan, ops syncOps, x *xfer, dryRun bool) (int, []error, error) {
+	var (
+		mu     sync.Mutex
+		errs   []error
+		copied int
+	)
+	if ops.verb != "copy" { // server-side copies report no bytes
+		for _, e := range p.copy {
+			x.prog.addTotal(e.size)
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(x.concurrency)
+	for _, e := range p.copy {
+		if dryRun {
+			a.say(false, "would %s %s", ops.verb, e.rel)
+			continue
+		}
+		g.Go(func() error {
+			err := ops.copy(gctx, e.rel)
+			if errors.Is(err, context.Canceled) {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, wrapOp("sync: "+ops.verb, e.rel, err))
+				return nil
+			}
+			copied++
+			a.say(false, "%s %s", ops.verb, e.rel)
+			return nil
+		})
+	}
+	err := g.Wait()
+	return copied, errs, err
+}
+
+// syncDeletes deletes the plan's destination entries that the source
+// lacks and returns how many were deleted and the failures.
+func (a *app) syncDeletes(ctx context.Context, p *syncPlan, ops syncOps, dryRun bool) (int, []error) {
+	deleted := 0
+	var errs []error
+	for _, e := range p.del {
+		if dryRun {
+			a.say(false, "would delete %s", e.rel)
+			continue
+		}
+		if err := ops.remove(ctx, e.rel); err != nil {
+			errs = append(errs, wrapOp("sync: delete", e.rel, err))
+			continue
+		}
+		deleted++
+		a.say(false, "delete %s", e.rel)
+	}
+	return deleted, errs
 }

@@ -59,12 +59,11 @@ func TestSyncCountsCopiesApartFromFailedDeletes(t *testing.T) {
 	}
 	var out bytes.Buffer
 	a := &app{stdout: &out}
-	src := location{Path: dir}
-	dst := location{Remote: true, Bucket: "b", Key: "p/"}
 	localPath := func(rel string) string { return filepath.Join(dir, filepath.FromSlash(rel)) }
 	p := &syncPlan{copy: []entry{{rel: "new.txt", size: 3}}, del: []entry{{rel: "old.txt", size: 3}}}
 	x := &xfer{partSize: defaultPartSize, concurrency: 2}
-	err = a.runSync(context.Background(), failingDelete{mem}, p, src, dst, "p/", localPath, x, &syncFlags{delete: true})
+	ops := localSyncOps(failingDelete{mem}, "p/", false, localPath, x)
+	err = a.runSync(context.Background(), p, ops, x, &syncFlags{delete: true})
 	if err == nil || !strings.Contains(err.Error(), "delete refused") {
 		t.Fatalf("sync error %v, want the refused delete", err)
 	}
