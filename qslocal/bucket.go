@@ -87,10 +87,19 @@ func (s *Server) listBuckets(q *request) *apiError {
 	return nil
 }
 
-// listLocations is GET /?location (anonymous allowed): the configured zones.
+// listLocations is GET /?location (anonymous allowed): the configured
+// zones and the zones buckets were created in.
 func (s *Server) listLocations(q *request) *apiError {
+	zones := boolKeys(s.zones)
+	buckets, err := s.st.ListBuckets()
+	if err != nil {
+		return s.storeErr(q, err)
+	}
+	for _, b := range buckets {
+		zones[b.Zone] = ""
+	}
 	out := listLocationsJSON{}
-	for _, z := range sortedKeys(boolKeys(s.zones)) {
+	for _, z := range sortedKeys(zones) {
 		out.Locations = append(out.Locations, locationJSON{ID: z, Name: z, Endpoint: z + "." + s.bases[0]})
 	}
 	writeJSON(q.w, http.StatusOK, out)

@@ -55,7 +55,7 @@ func FuzzParseHost(f *testing.F) {
 		if e != nil {
 			return
 		}
-		if hi.zone != "" && !s.zones[hi.zone] {
+		if hi.zone != "" && !s.isZone(hi.zone) {
 			t.Fatalf("%q: unknown zone %q", host, hi.zone)
 		}
 		if hi.global && hi.zone != "" {

@@ -88,6 +88,9 @@ func (s *Server) serve(q *request) *apiError {
 	if e := s.authenticate(q); e != nil {
 		return e
 	}
+	if e := s.checkZone(q); e != nil {
+		return e
+	}
 	for k := range q.query {
 		if subResources[k] && !slices.Contains(h.allowed, k) {
 			return errf(http.StatusBadRequest, "invalid_request", "Sub-resource %q is not supported by this operation (qslocal implements what go-storage needs).", k)
@@ -128,6 +131,26 @@ func (s *Server) redirectToZone(q *request) *apiError {
 	q.w.Header().Set("Content-Length", "0")
 	q.w.WriteHeader(http.StatusMovedPermanently)
 	return nil
+}
+
+// checkZone refuses a bucket request on a zone host for a bucket of another
+// zone. Decision (the docs name a bucket's host as <bucket>.<zone>.<domain>
+// and say nothing of other zones' hosts): each zone holds only its own
+// buckets, so there the bucket does not exist, 404 bucket_not_exists, while
+// creating it is 409 bucket_already_exists since names are global. Direct
+// hosts (IP, localhost) name no zone and serve every bucket.
+func (s *Server) checkZone(q *request) *apiError {
+	if q.bucket == "" || q.host.direct || q.host.global || q.host.zone == "" {
+		return nil
+	}
+	b, err := s.st.GetBucket(q.bucket)
+	if err != nil || b.Zone == q.host.zone {
+		return nil // a missing bucket is the operation's own error
+	}
+	if q.r.Method == http.MethodPut && q.key == "" {
+		return errBucketExists
+	}
+	return errNoSuchBucket
 }
 
 // escapePath escapes a key for a URL path, keeping "/".
