@@ -6,10 +6,13 @@ import (
 	"crypto/md5"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -411,5 +414,47 @@ func TestQSLocalUploadPagesPresignHeadDelete(t *testing.T) {
 	bad.URL = strings.Replace(h.URL, "signature=", "signature=x", 1)
 	if resp := send(&bad); resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("tampered presigned head: %d", resp.StatusCode)
+	}
+}
+
+// countingTransport counts the requests sent through it.
+type countingTransport struct {
+	n  atomic.Int32
+	rt http.RoundTripper
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.rt.RoundTrip(r)
+}
+
+// TestQSLocalDiskFullNotRetried: with qslocal's disk full, a PUT fails at
+// once with 507 insufficient_storage (one attempt, no retries) and reads
+// still work.
+func TestQSLocalDiskFullNotRetried(t *testing.T) {
+	ct := &countingTransport{rt: &http.Transport{}}
+	c, ts := localClient(t, func(o *qsapi.Options) { o.HTTPClient = &http.Client{Transport: ct} })
+	ctx := context.Background()
+	ts.CreateBucket("full-bucket")
+	if _, err := c.PutObject(ctx, "full-bucket", "old", strings.NewReader("old"), &qsapi.PutObjectInput{ContentLength: 3}); err != nil {
+		t.Fatal(err)
+	}
+	ts.Server.Store().SetWriteFault(func() error { return &fs.PathError{Op: "write", Path: "blob", Err: syscall.ENOSPC} })
+	ct.n.Store(0)
+	_, err := c.PutObject(ctx, "full-bucket", "new", strings.NewReader("new"), &qsapi.PutObjectInput{ContentLength: 3})
+	if e, ok := qsapi.AsError(err); !ok || e.StatusCode != 507 || e.Code != "insufficient_storage" {
+		t.Fatalf("PUT on a full disk: %v", err)
+	}
+	if n := ct.n.Load(); n != 1 {
+		t.Errorf("PUT on a full disk was sent %d times, want 1", n)
+	}
+	out, err := c.GetObject(ctx, "full-bucket", "old", nil)
+	if err != nil {
+		t.Fatalf("GET on a full disk: %v", err)
+	}
+	b, _ := io.ReadAll(out.Body)
+	out.Body.Close()
+	if string(b) != "old" {
+		t.Fatalf("GET on a full disk: %q", b)
 	}
 }

@@ -17,7 +17,9 @@ import (
 // when its body can be replayed (no body, an io.Seeker, or a GetBody
 // function), only for the statuses 408, 429, 500, 502, 503 and 504 and for
 // connection errors (reset, refused, broken pipe, EOF before the response,
-// dial and response-header timeouts), and never after ctx is done.
+// dial and response-header timeouts), and never after ctx is done. Other
+// statuses are final: 507 insufficient_storage (a full disk on qslocal)
+// would fail the same way until space is freed.
 // Waits use capped exponential backoff with full jitter:
 // a uniform duration in [0, min(MaxDelay, BaseDelay*2^retry)). A Retry-After
 // header (seconds or HTTP date) replaces that wait, capped at MaxRetryAfter.

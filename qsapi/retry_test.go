@@ -92,6 +92,7 @@ func TestRetryTable(t *testing.T) {
 		{"403 never retried", []string{"403", "201"}, seekable, 1, 403, nil},
 		{"404 never retried", []string{"404", "201"}, noBody, 1, 404, nil},
 		{"409 never retried", []string{"409", "201"}, seekable, 1, 409, nil},
+		{"507 (disk full) never retried", []string{"507", "201"}, seekable, 1, 507, nil},
 		{"reset then ok", []string{"reset", "201"}, seekable, 2, 0, []time.Duration{100}},
 		{"eof then ok", []string{"eof", "eof", "201"}, noBody, 3, 0, []time.Duration{100, 200}},
 		{"getbody replays", []string{"502", "reset", "201"}, withGetBody, 3, 0, []time.Duration{100, 200}},

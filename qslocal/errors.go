@@ -2,9 +2,11 @@ package qslocal
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+	"syscall"
 )
 
 // apiError is a QingStor error reply: HTTP status, code and message.
@@ -37,6 +39,20 @@ var (
 	errBucketExists   = errf(http.StatusConflict, "bucket_already_exists", "The bucket name is already taken.")
 	errBucketNotEmpty = errf(http.StatusConflict, "bucket_not_empty", "The bucket still holds objects or unfinished multipart uploads.")
 )
+
+// errDiskFull answers a write that failed because the file system of the
+// data directory is full (or over quota). Decision: QingStor documents no
+// such error; qslocal answers 507 Insufficient Storage with its own code
+// insufficient_storage, which clients do not retry (qsapi retries only
+// 408, 429, 500 and 502-504): the same request would fail again until
+// space is freed. Nothing of the request is stored, and reads keep working.
+var errDiskFull = errf(http.StatusInsufficientStorage, "insufficient_storage",
+	"The qslocal data directory's file system is full (no space left on device); nothing was stored. Free disk space, then retry.")
+
+// isDiskFull reports whether err comes from a full file system or quota.
+func isDiskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
 
 // errorDocURL is the help link QingStor puts in the url field of error bodies.
 const errorDocURL = "https://docs.qingcloud.com/qingstor/api/error_code.html"

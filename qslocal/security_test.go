@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -877,4 +878,44 @@ func TestSecurityAppendSignedWithoutPosition(t *testing.T) {
 	if rep := c.send(r); rep.status != 401 {
 		t.Errorf("part signed without part_number: %d %s", rep.status, rep.body)
 	}
+}
+
+// TestSecurityDiskFull: with every disk write failing with ENOSPC, each
+// writing operation answers 507 insufficient_storage, leaves no file or
+// metadata behind, and reads keep working; once space is back, writes work.
+func TestSecurityDiskFull(t *testing.T) {
+	dataDir := t.TempDir()
+	ts := qslocal.StartTest(t, func(o *qslocal.Options) { o.DataDir = dataDir; o.MinPartSize = 1 })
+	c := newSecClient(t, ts)
+	id := secFixture(c)
+	before := c.snapshot(id)
+	files := listFiles(t, dataDir)
+	full := func() error { return &fs.PathError{Op: "write", Path: "x", Err: syscall.ENOSPC} }
+	ts.Server.Store().SetWriteFault(full)
+	o := "/" + secBucket + "/"
+	complete := []byte(`{"object_parts":[{"part_number":0}]}`)
+	for _, rt := range []secRoute{
+		{method: "PUT", path: o + "new", body: bytes.Repeat([]byte("x"), 3<<20)},
+		{method: "PUT", path: o + "obj", body: []byte("overwrite")},
+		{method: "POST", path: o + "app", query: "append&position=3", body: []byte("more")},
+		{method: "PUT", path: o + "copy", headers: map[string]string{"X-Qs-Copy-Source": o + "obj"}},
+		{method: "POST", path: o + "mp2", query: "uploads"},
+		{method: "PUT", path: o + "mp", query: "part_number=1&upload_id=" + id, body: []byte("part one")},
+		{method: "POST", path: o + "mp", query: "upload_id=" + id, body: complete, headers: map[string]string{"Content-MD5": secMD5(complete)}},
+		{method: "PUT", path: "/sec-new-bucket"},
+		{method: "DELETE", path: o + "obj"},
+	} {
+		rep := c.send(c.signed(rt))
+		if rep.status != 507 || rep.code != "insufficient_storage" || !strings.Contains(string(rep.body), "full") {
+			t.Errorf("%s %s?%s on a full disk: %d %s", rt.method, rt.path, rt.query, rep.status, rep.body)
+		}
+	}
+	if after := c.snapshot(id); after != before {
+		t.Errorf("a full disk changed the state (reads must keep working):\nbefore %s\nafter  %s", before, after)
+	}
+	if after := listFiles(t, dataDir); fmt.Sprint(after) != fmt.Sprint(files) {
+		t.Errorf("files before %d, after %d: %v", len(files), len(after), after)
+	}
+	ts.Server.Store().SetWriteFault(nil)
+	c.ok(secRoute{method: "PUT", path: o + "new", body: []byte("space again")}, 201)
 }

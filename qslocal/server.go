@@ -21,6 +21,10 @@
 //     signature_not_matched message quotes the string to sign the server
 //     computed for the v2 canonical URI, SSE-C key values redacted and cut at
 //     8 KiB; it is also logged at debug level (auth.go).
+//   - A write that fails because the data directory's file system is full
+//     (ENOSPC, EDQUOT) is 507 insufficient_storage, a code of qslocal's own
+//     that clients do not retry; nothing is stored and reads keep working.
+//     Tests simulate it with store.Store.SetWriteFault.
 //   - Append signed without position (the official JavaScript SDK leaves it
 //     out; the docs sign it) is accepted once per signature and only for
 //     signatures valid for at most 15 minutes; a reuse is 403
@@ -325,8 +329,13 @@ func (s *Server) serveRecover(q *request) (e *apiError) {
 const timeFormat = "Mon, 02 Jan 2006 15:04:05 GMT"
 
 // internal logs an unexpected error under the request id and returns the
-// generic internal_error (the details stay in the log).
+// generic internal_error (the details stay in the log), or errDiskFull when
+// the data directory's file system is full.
 func (s *Server) internal(q *request, err error) *apiError {
+	if isDiskFull(err) {
+		s.log.Error("disk full", "request_id", q.id, "err", err)
+		return errDiskFull
+	}
 	s.log.Error("internal error", "request_id", q.id, "err", err)
 	return errInternal
 }

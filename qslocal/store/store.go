@@ -113,6 +113,7 @@ type Store struct {
 	pinMu  sync.Mutex
 	pins   map[string]int
 	doomed map[string]bool
+	faults faults
 }
 
 // Open opens (creating it if needed) a disk store in dir: metadata in
@@ -150,7 +151,9 @@ func Open(dir string) (*Store, error) {
 func OpenMemory() *Store { return newStore(newMemKV(), newMemBlobs()) }
 
 func newStore(k kv, b blobStore) *Store {
-	return &Store{kv: k, blobs: b, pins: map[string]int{}, doomed: map[string]bool{}}
+	s := &Store{blobs: b, pins: map[string]int{}, doomed: map[string]bool{}}
+	s.kv = faultKV{kv: k, fs: &s.faults}
+	return s
 }
 
 // Close closes the metadata store.
@@ -185,7 +188,13 @@ func (s *Store) sweep() error {
 }
 
 // NewBlob starts receiving a new blob.
-func (s *Store) NewBlob() (BlobWriter, error) { return s.blobs.create() }
+func (s *Store) NewBlob() (BlobWriter, error) {
+	w, err := s.blobs.create()
+	if err != nil {
+		return nil, err
+	}
+	return faultBlobWriter{BlobWriter: w, fs: &s.faults}, nil
+}
 
 // DiscardBlob removes a committed blob that no metadata references (for
 // example when the metadata commit that was to reference it failed); ""
