@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -128,6 +129,15 @@ func explain(err error) string {
 // are nearly always a wrong host, port or protocol, or a server not
 // running.
 func explainNetwork(err error) (string, bool) {
+	text := err.Error()
+	switch {
+	case errors.Is(err, http.ErrSchemeMismatch) || strings.Contains(text, http.ErrSchemeMismatch.Error()):
+		return "the server answered plain HTTP to an HTTPS request; set protocol: http in the configuration (or --protocol http), or check the port", true
+	case strings.Contains(text, "first record does not look like a TLS handshake"):
+		return "the server did not answer with TLS; check protocol (http or https) and port", true
+	case strings.Contains(text, "tls: failed to verify certificate") || strings.Contains(text, "x509: "):
+		return "the server's TLS certificate was refused (" + lastCause(text) + "); check host and protocol", true
+	}
 	var dns *net.DNSError
 	if errors.As(err, &dns) {
 		return fmt.Sprintf(dnsFailed, dns.Name, dns.Err), true
@@ -148,6 +158,14 @@ func explainNetwork(err error) (string, bool) {
 		return fmt.Sprintf(dialFailed, " "+m[1], m[2]), true
 	}
 	return "", false
+}
+
+// lastCause returns the text after the last ": " of an error message.
+func lastCause(text string) string {
+	if i := strings.LastIndex(text, ": "); i >= 0 {
+		return text[i+2:]
+	}
+	return text
 }
 
 // dialFailed is the message of a failed connection: address, cause.

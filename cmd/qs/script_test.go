@@ -63,7 +63,7 @@ func setupServer(env *testscript.Env) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	clock := &scriptClock{}
 	env.Values["clock"] = clock
-	rn, err := qslocal.Start(ctx, qslocal.Options{Addr: "127.0.0.1:0", DataDir: dir, Now: clock.now,
+	rn, err := qslocal.Start(ctx, qslocal.Options{Addr: "127.0.0.1:0", DataDir: dir, Now: clock.now, Zones: []string{"sh1a"},
 		Credentials: map[string]string{ak: sk}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		cancel()

@@ -59,7 +59,7 @@ SOURCE lacks (files that filters exclude are neither copied nor deleted).
 	cmd.Flags().MarkHidden("recursive")
 	f.copyFlags.registerTree(cmd)
 	cmd.Flags().BoolVar(&f.delete, "delete", false, "delete destination files that the source lacks")
-	cmd.Flags().BoolVarP(&f.checksum, "checksum", "c", false, "compare MD5 instead of modification time")
+	cmd.Flags().BoolVar(&f.checksum, "checksum", false, "compare MD5 instead of modification time (no -c: that is --config, as in qsctl)")
 	return cmd
 }
 
@@ -307,7 +307,7 @@ func (a *app) runSync(ctx context.Context, p *syncPlan, ops syncOps, x *xfer, f 
 	}
 	a.say(false, "sync: %d copied, %d deleted, %d unchanged", copied, deleted, p.unchanged)
 	if len(errs) > 0 {
-		return fmt.Errorf("%d sync operations failed:\n  %w", len(errs), joinLines(errs))
+		return fmt.Errorf("%d sync operation%s failed:\n  %w", len(errs), plural(len(errs)), joinLines(errs))
 	}
 	return nil
 }
