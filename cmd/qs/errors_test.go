@@ -65,8 +65,8 @@ func TestExplainNetworkText(t *testing.T) {
 	for in, want := range map[string]string{
 		`unexpected: qsapi: GetObject: Get "http://127.0.0.1:9/b/k": dial tcp 127.0.0.1:9: connect: connection refused`:                      "cannot connect to the server 127.0.0.1:9 (connection refused)",
 		`unexpected: qsapi: DetectLocation: Head "http://nohost.invalid:1/b": dial tcp: lookup nohost.invalid on 10.0.0.53:53: no such host`: "cannot find the host nohost.invalid (no such host)",
-		`unexpected: qsapi: PutObject: Put "https://127.0.0.1:9/b/k": http: server gave HTTP response to HTTPS client`: "the server answered plain HTTP to an HTTPS request",
-		`qsapi: ListBuckets: Get "https://127.0.0.1:9/": remote error: tls: first record does not look like a TLS handshake`:  "the server did not answer with TLS",
+		`unexpected: qsapi: PutObject: Put "https://127.0.0.1:9/b/k": http: server gave HTTP response to HTTPS client`:                       "the server answered plain HTTP to an HTTPS request",
+		`qsapi: ListBuckets: Get "https://127.0.0.1:9/": remote error: tls: first record does not look like a TLS handshake`:                 "the server did not answer with TLS",
 		`plain failure`: "plain failure",
 	} {
 		if got := explain(errors.New(in)); !strings.HasPrefix(got, want) {
