@@ -25,6 +25,8 @@ type copyFlags struct {
 	partSize    sizeValue
 	concurrency int
 	verify      bool
+	// object sets the headers and metadata uploads store.
+	object objectFlags
 	// filters and dryRun serve the commands that walk trees (registerTree).
 	filters   filterFlags
 	dryRun    bool
@@ -37,6 +39,7 @@ func (f *copyFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Var(&f.partSize, "part-size", "multipart part size (4MiB to 5GiB); files larger than this go multipart")
 	cmd.Flags().IntVar(&f.concurrency, "concurrency", defaultConc, "parts (and files) transferred in parallel")
 	cmd.Flags().BoolVar(&f.verify, "verify", false, "full verification of uploads: every part sent with its MD5, multipart objects get the MD5 of their content as ETag (costs client CPU)")
+	f.object.register(cmd)
 }
 
 // registerTree adds the flags of commands that walk trees: filters and
@@ -66,7 +69,7 @@ prefix is copied (see "Recursive commands" in qs --help), as the filters
 below select. Files larger than --part-size are uploaded in parts,
 --concurrency at a time; Ctrl-C aborts unfinished uploads.
 
-` + linksHelp + "\n\n" + filterHelp,
+` + objectHelp + "\n\n" + linksHelp + "\n\n" + filterHelp,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a := appOf(cmd)
@@ -94,6 +97,11 @@ func newXfer(f *copyFlags) (*xfer, error) {
 	if err := x.check(); err != nil {
 		return nil, err
 	}
+	meta, err := f.object.parse()
+	if err != nil {
+		return nil, err
+	}
+	x.meta = meta
 	return x, nil
 }
 

@@ -14,7 +14,7 @@ is complete. Remote to remote moves happen on the server (a rename). With
 -r, everything under a local directory or key prefix is moved (see
 "Recursive commands" in qs --help), as the filters below select.
 
-` + linksHelp + "\n\n" + filterHelp,
+` + objectHelp + "\n\n" + linksHelp + "\n\n" + filterHelp,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return appOf(cmd).transfer(cmd.Context(), "mv", args[0], args[1], &f, true)

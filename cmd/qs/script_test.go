@@ -47,6 +47,7 @@ func TestScripts(t *testing.T) {
 			"sha256sums": cmdSha256sums,
 			"httpget":    cmdHTTPGet,
 			"httpput":    cmdHTTPPut,
+			"httphead":   cmdHTTPHead,
 			"settime":    cmdSettime,
 			"mkupload":   cmdMkupload,
 		},
@@ -161,6 +162,31 @@ func cmdHTTPGet(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("GET: %s %s", resp.Status, b)
 	}
 	ts.Stdout().Write(b)
+}
+
+// cmdHTTPHead sends a GET to a URL read from a file (a presigned GET cannot
+// be sent as HEAD), drops the body and prints the response headers, one
+// "Name: value" line each, sorted: httphead URLFILE.
+func cmdHTTPHead(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: httphead urlfile")
+	}
+	u := strings.TrimSpace(ts.ReadFile(args[0]))
+	resp, err := http.Get(u)
+	ts.Check(err)
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		ts.Fatalf("GET: %s", resp.Status)
+	}
+	var lines []string
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			lines = append(lines, k+": "+v)
+		}
+	}
+	sort.Strings(lines)
+	fmt.Fprintln(ts.Stdout(), strings.Join(lines, "\n"))
 }
 
 // cmdHTTPPut sends a file with a plain PUT: httpput URLFILE FILE.

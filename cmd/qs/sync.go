@@ -49,7 +49,7 @@ sync twice copies nothing the second time. --delete removes what DEST has and
 SOURCE lacks (files that filters exclude are neither copied nor deleted).
 --dry-run prints the plan.
 
-` + linksHelp + "\n\n" + filterHelp,
+` + objectHelp + "\n\n" + linksHelp + "\n\n" + filterHelp,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return appOf(cmd).sync(cmd.Context(), args[0], args[1], &f)

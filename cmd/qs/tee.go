@@ -10,12 +10,16 @@ func init() { subcommands = append(subcommands, newTeeCmd) }
 
 func newTeeCmd() *cobra.Command {
 	var f copyFlags
+	var echo bool
 	cmd := &cobra.Command{
 		Use:   "tee qs://BUCKET/KEY",
-		Short: "Copy standard input to standard output and to an object",
-		Long: `Copy standard input to standard output and upload it to the object at the
-same time. Input longer than --part-size is uploaded in parts; at most
---concurrency parts are held in memory.`,
+		Short: "Upload standard input to an object (--echo: and copy it to standard output)",
+		Long: `Upload standard input to the object as it arrives, printing nothing, as qsctl's
+tee does; --echo also copies the input to standard output, as tee(1) does.
+Input longer than --part-size is uploaded in parts; at most --concurrency
+parts are held in memory.
+
+` + objectHelp,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a := appOf(cmd)
@@ -35,11 +39,16 @@ same time. Input longer than --part-size is uploaded in parts; at most
 			if err != nil {
 				return err
 			}
-			_, err = uploadStream(cmd.Context(), s, l.Key, io.TeeReader(a.stdin, a.stdout), x, "stdin")
+			in := a.stdin
+			if echo {
+				in = io.TeeReader(a.stdin, a.stdout)
+			}
+			_, err = uploadStream(cmd.Context(), s, l.Key, in, x, "stdin")
 			return wrapOp("tee", l.String(), err)
 		},
 	}
 	f.register(cmd)
+	cmd.Flags().BoolVar(&echo, "echo", false, "copy standard input to standard output too")
 	cmd.Flags().MarkHidden("recursive")
 	return cmd
 }

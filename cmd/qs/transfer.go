@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/qsgo/qsgo/pairs"
 	"github.com/qsgo/qsgo/services/qingstor"
@@ -43,7 +45,9 @@ type xfer struct {
 	// copyPartSize is the part size of server-side copies between buckets
 	// above 5 GiB (0: the storage's, 1 GiB; tests lower it).
 	copyPartSize int64
-	prog         *progress
+	// meta is what uploads store besides the bytes (content type...).
+	meta *objectMeta
+	prog *progress
 }
 
 // check validates the flags that set x.
@@ -95,9 +99,9 @@ func uploadFile(ctx context.Context, s types.Storager, key, path string, x *xfer
 	b := x.prog.file(path, size)
 	var n int64
 	if qs, ok := s.(*qingstor.Storage); ok {
-		n, err = qs.WriteWithContext(ctx, key, f, size, x.writePairs(b)...)
+		n, err = qs.WriteWithContext(ctx, key, f, size, append(x.writePairs(b), x.meta.pairs(s, key)...)...)
 	} else {
-		n, err = s.WriteWithContext(ctx, key, &countingReader{r: f, bar: b}, size)
+		n, err = s.WriteWithContext(ctx, key, &countingReader{r: f, bar: b}, size, x.meta.pairs(s, key)...)
 	}
 	b.done(err)
 	return n, err
@@ -111,16 +115,16 @@ func uploadStream(ctx context.Context, s types.Storager, key string, r io.Reader
 	var n int64
 	var err error
 	if qs, ok := s.(*qingstor.Storage); ok {
-		n, err = qs.WriteStream(ctx, key, r, x.writePairs(b)...)
+		n, err = qs.WriteStream(ctx, key, r, append(x.writePairs(b), x.meta.pairs(s, key)...)...)
 	} else {
-		n, err = writeBuffered(ctx, s, key, r, x.partSize, b)
+		n, err = writeBuffered(ctx, s, key, r, x.partSize, b, x.meta.pairs(s, key)...)
 	}
 	b.done(err)
 	return n, err
 }
 
 // writeBuffered writes a stream of at most limit bytes with one Write.
-func writeBuffered(ctx context.Context, s types.Storager, key string, r io.Reader, limit int64, b *bar) (int64, error) {
+func writeBuffered(ctx context.Context, s types.Storager, key string, r io.Reader, limit int64, b *bar, ps ...types.Pair) (int64, error) {
 	buf, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return 0, err
@@ -128,7 +132,7 @@ func writeBuffered(ctx context.Context, s types.Storager, key string, r io.Reade
 	if int64(len(buf)) > limit {
 		return 0, fmt.Errorf("the service cannot take a stream longer than %d bytes (--part-size)", limit)
 	}
-	return s.WriteWithContext(ctx, key, &countingReader{r: bytes.NewReader(buf), bar: b}, int64(len(buf)))
+	return s.WriteWithContext(ctx, key, &countingReader{r: bytes.NewReader(buf), bar: b}, int64(len(buf)), ps...)
 }
 
 // downloadFile copies key to the local file path through a temporary file
@@ -137,6 +141,12 @@ func writeBuffered(ctx context.Context, s types.Storager, key string, r io.Reade
 // are fetched as parallel ranged reads written at their offsets. With
 // setMtime the file gets the object's last-modified time (sync relies on it).
 func downloadFile(ctx context.Context, s types.Storager, key, path string, x *xfer, setMtime bool) (int64, error) {
+	n, err := downloadTemp(ctx, s, key, path, x, setMtime)
+	return n, onTarget(err, path)
+}
+
+// downloadTemp does the work of downloadFile.
+func downloadTemp(ctx context.Context, s types.Storager, key, path string, x *xfer, setMtime bool) (int64, error) {
 	o, err := s.StatWithContext(ctx, key)
 	if err != nil {
 		return 0, err
@@ -146,7 +156,7 @@ func downloadFile(ctx context.Context, s types.Storager, key, path string, x *xf
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".qs-*")
+	tmp, err := os.CreateTemp(dir, tempPrefix+tempBase(path)+"-*")
 	if err != nil {
 		return 0, err
 	}
@@ -185,6 +195,38 @@ func downloadFile(ctx context.Context, s types.Storager, key, path string, x *xf
 		}
 	}
 	return n, nil
+}
+
+// tempPrefix starts the names of downloads in progress: .qs-<name>-<random>.
+const tempPrefix = ".qs-"
+
+// tempBase is the part of the target's name a temporary file carries: at
+// most 100 bytes, so that the temporary name stays a valid file name
+// whenever the target's is.
+func tempBase(path string) string {
+	b := filepath.Base(path)
+	if len(b) > 100 {
+		b = b[:100]
+	}
+	return b
+}
+
+// onTarget returns err as a failure on path when it is a failure on one of
+// path's temporary files (users named path and never saw the temporary
+// name).
+func onTarget(err error, path string) error {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return err
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) && strings.HasPrefix(filepath.Base(pe.Path), tempPrefix) {
+		return &fs.PathError{Op: pe.Op, Path: path, Err: pe.Err}
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) && strings.HasPrefix(filepath.Base(le.Old), tempPrefix) {
+		return &fs.PathError{Op: le.Op, Path: path, Err: le.Err}
+	}
+	return err
 }
 
 // downloadStream copies key to w sequentially (stdout).
