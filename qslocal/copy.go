@@ -50,6 +50,9 @@ func (s *Server) copyObject(q *request) *apiError {
 	if e != nil {
 		return e
 	}
+	if e := checkSourceDates(h, "X-Qs-Copy-Source-"); e != nil {
+		return e
+	}
 	srcKey, e := parseSSE(h, sseCopyHeader)
 	if e != nil {
 		return e
@@ -123,6 +126,9 @@ func (s *Server) moveObject(q *request) *apiError {
 	if e != nil {
 		return e
 	}
+	if e := checkSourceDates(q.r.Header, "X-Qs-Move-Source-"); e != nil {
+		return e
+	}
 	etag := ""
 	err := s.st.MoveObject(sb, sk, q.bucket, q.key, func(src, _ *store.Object) (*store.Object, error) {
 		if st := checkConditions(q.r.Header, "X-Qs-Move-Source-", src); st != 0 {
@@ -160,8 +166,8 @@ func (s *Server) fetchObject(q *request) *apiError {
 	}
 	var since time.Time
 	if v := h.Get("X-Qs-Fetch-If-Unmodified-Since"); v != "" {
-		t, err := http.ParseTime(v)
-		if err != nil {
+		t, ok := parseHTTPDate(v)
+		if !ok {
 			return errf(http.StatusBadRequest, "invalid_argument", "X-QS-Fetch-If-Unmodified-Since is not an HTTP date.")
 		}
 		since = t

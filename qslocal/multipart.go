@@ -111,6 +111,9 @@ func (s *Server) copyPart(q *request, sse *sseKey) (*store.Part, *apiError) {
 	if e != nil {
 		return nil, e
 	}
+	if e := checkSourceDates(h, "X-Qs-Copy-Source-"); e != nil {
+		return nil, e
+	}
 	srcKey, e := parseSSE(h, sseCopyHeader)
 	if e != nil {
 		return nil, e

@@ -121,8 +121,13 @@ func (s *Server) deleteObject(q *request) *apiError {
 
 // checkConditions evaluates If-Match, If-Unmodified-Since (412) and
 // If-None-Match, If-Modified-Since (304) against o, in RFC 7232 order.
-// prefix is "" for GET/HEAD or "X-Qs-Copy-Source-" for copy sources
-// (whose failures are all 412).
+// prefix is "" for GET/HEAD or "X-Qs-Copy-Source-" / "X-Qs-Move-Source-"
+// for copy and move sources (whose failures are all 412). Values may be
+// percent-encoded (the JS SDK runs encodeURI on every header value), ETags
+// and dates alike. A date that cannot be read is ignored on GET/HEAD (as
+// RFC 7232 says); for a source it fails the condition, so a conditional copy
+// or move never proceeds on an unread date (checkSourceDates refuses those
+// with a clearer 400 first).
 func checkConditions(h http.Header, prefix string, o *store.Object) (status int) {
 	etag := strings.Trim(o.ETag, `"`)
 	mod := o.Modified.Truncate(time.Second)
@@ -136,6 +141,14 @@ func checkConditions(h http.Header, prefix string, o *store.Object) (status int)
 		}
 		return false
 	}
+	// since reports whether a date condition holds: f(t) on the date, or,
+	// for an unreadable date, true on GET/HEAD and false for a source.
+	since := func(v string, f func(t time.Time) bool) bool {
+		if t, ok := parseHTTPDate(v); ok {
+			return f(t)
+		}
+		return prefix == ""
+	}
 	notModified := http.StatusNotModified
 	if prefix != "" {
 		notModified = http.StatusPreconditionFailed
@@ -145,7 +158,7 @@ func checkConditions(h http.Header, prefix string, o *store.Object) (status int)
 			return http.StatusPreconditionFailed
 		}
 	} else if v := h.Get(prefix + "If-Unmodified-Since"); v != "" {
-		if t, err := http.ParseTime(v); err == nil && mod.After(t) {
+		if !since(v, func(t time.Time) bool { return !mod.After(t) }) {
 			return http.StatusPreconditionFailed
 		}
 	}
@@ -154,11 +167,31 @@ func checkConditions(h http.Header, prefix string, o *store.Object) (status int)
 			return notModified
 		}
 	} else if v := h.Get(prefix + "If-Modified-Since"); v != "" {
-		if t, err := http.ParseTime(v); err == nil && !mod.After(t) {
+		if !since(v, func(t time.Time) bool { return mod.After(t) }) {
 			return notModified
 		}
 	}
 	return 0
+}
+
+// parseHTTPDate reads an HTTP date, percent-decoding it first.
+func parseHTTPDate(v string) (time.Time, bool) {
+	t, err := http.ParseTime(strings.TrimSpace(unescapeLoose(v)))
+	return t, err == nil
+}
+
+// checkSourceDates refuses, with 400 invalid_argument naming the header, a
+// copy or move source date condition (prefix as for checkConditions) that is
+// not an HTTP date even after percent-decoding.
+func checkSourceDates(h http.Header, prefix string) *apiError {
+	for _, name := range []string{"If-Modified-Since", "If-Unmodified-Since"} {
+		if v := h.Get(prefix + name); v != "" {
+			if _, ok := parseHTTPDate(v); !ok {
+				return errf(http.StatusBadRequest, "invalid_argument", "%s%s is not an HTTP date.", prefix, name)
+			}
+		}
+	}
+	return nil
 }
 
 // parseRange parses "bytes=a-b", "bytes=a-" and "bytes=-n" against size and
