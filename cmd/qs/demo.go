@@ -21,6 +21,7 @@ import (
 
 	"github.com/qsgo/qsgo/pairs"
 	"github.com/qsgo/qsgo/qslocal"
+	"github.com/qsgo/qsgo/qslocal/console"
 	"github.com/qsgo/qsgo/services"
 	"github.com/qsgo/qsgo/services/qingstor"
 	"github.com/qsgo/qsgo/types"
@@ -29,7 +30,8 @@ import (
 func init() { subcommands = append(subcommands, newDemoCmd) }
 
 func newDemoCmd() *cobra.Command {
-	return &cobra.Command{
+	var opt demoOptions
+	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the go-storage API against an in-process QingStor server, checking every step",
 		Long: `Start qslocal in this process (loopback port, temporary data directory,
@@ -37,13 +39,20 @@ fresh keys) and run the main job through the public go-storage API: open a
 storage from a connection string, create a bucket, write, read, stat, list,
 delete, append, multipart upload, copy, move, fetch, reach, SSE-C and the
 HTTP signers. Each step prints what it checked. The exit status is 0 only if
-every step passed; everything is removed afterwards.`,
+every step passed; everything is removed afterwards.
+
+With --console-addr (e.g. 127.0.0.1:9001) the web console of qslocal is
+served there too: its URL and the demo's keys are printed, its request log
+shows every request the steps made, and it stays up after the steps until
+Ctrl-C.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			a := appOf(cmd)
-			return runDemo(cmd.Context(), a.stdout, demoOptions{})
+			return runDemo(cmd.Context(), a.stdout, opt)
 		},
 	}
+	cmd.Flags().StringVar(&opt.consoleAddr, "console-addr", "", "also serve the web console on this address, until Ctrl-C")
+	return cmd
 }
 
 // demoBucket is the bucket the demo creates and removes.
@@ -91,6 +100,8 @@ type demoOptions struct {
 	// via, when set, is given the server's "host:port" and returns the one
 	// the client should talk to instead (tests put a fault proxy there).
 	via func(serverAddr string) (string, error)
+	// consoleAddr, when set, serves the web console there (--console-addr).
+	consoleAddr string
 }
 
 // runDemo starts qslocal and runs every step; it returns errDemoFailed
@@ -107,10 +118,15 @@ func runDemo(ctx context.Context, w io.Writer, opt demoOptions) error {
 	defer stopServer()
 	var rn *qslocal.Running
 	ak, sk := qslocal.GenerateCredentials()
+	var observe func(qslocal.RequestRecord)
+	reqLog := console.NewRequestLog(0)
+	if opt.consoleAddr != "" {
+		observe = reqLog.Observe
+	}
 	ok := d.step("start qslocal", func() (string, error) {
 		var err error
 		rn, err = qslocal.Start(srvCtx, qslocal.Options{Addr: "127.0.0.1:0", DataDir: dir,
-			Credentials: map[string]string{ak: sk}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			Credentials: map[string]string{ak: sk}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Observe: observe})
 		if err != nil {
 			return "", err
 		}
@@ -124,6 +140,15 @@ func runDemo(ctx context.Context, w io.Writer, opt demoOptions) error {
 		defer cancel()
 		rn.Shutdown(sctx)
 	}()
+	if opt.consoleAddr != "" {
+		con, err := startConsole(w, opt.consoleAddr, rn, reqLog, nil)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		defer con.Shutdown(context.Background())
+		fmt.Fprintf(w, "console: %s (log in with access key id %s and secret %s; open until Ctrl-C)\n", con.URL, ak, sk)
+		defer waitForInterrupt(ctx, w, con.URL)
+	}
 	addr := net.JoinHostPort(rn.Host, strconv.Itoa(rn.Port))
 	if opt.via != nil {
 		if addr, err = opt.via(addr); err != nil {
@@ -173,6 +198,13 @@ func runDemo(ctx context.Context, w io.Writer, opt demoOptions) error {
 	}
 	fmt.Fprintf(w, "all %d steps passed; bucket, server and data directory removed\n", d.n)
 	return nil
+}
+
+// waitForInterrupt keeps the console up after the steps until ctx ends
+// (Ctrl-C).
+func waitForInterrupt(ctx context.Context, w io.Writer, url string) {
+	fmt.Fprintf(w, "the console stays open at %s; press Ctrl-C to stop\n", url)
+	<-ctx.Done()
 }
 
 // randomBytes returns n random bytes.

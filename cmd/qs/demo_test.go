@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"regexp"
 	"strings"
@@ -140,5 +143,47 @@ func TestDemoStepFailure(t *testing.T) {
 	d.ctx = ctx
 	if d.step("after cancel", func() (string, error) { return "ran", nil }) {
 		t.Fatal("step ran after cancellation")
+	}
+}
+
+// TestDemoConsole runs the demo with --console-addr: it prints the console's
+// URL, the console's metrics count the steps' requests, and it stays up
+// until the context ends (Ctrl-C), then the demo returns success.
+func TestDemoConsole(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := runDemo(ctx, pw, demoOptions{tempParent: t.TempDir(), consoleAddr: "127.0.0.1:0"})
+		pw.Close()
+		done <- err
+	}()
+	sc := bufio.NewScanner(pr)
+	url := ""
+	var out strings.Builder
+	for sc.Scan() {
+		out.WriteString(sc.Text() + "\n")
+		if u, ok := strings.CutPrefix(sc.Text(), "the console stays open at "); ok {
+			url, _, _ = strings.Cut(u, ";")
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if url == "" || !strings.Contains(out.String(), "console: "+url+" (log in with access key id ") {
+		t.Fatalf("no console URL:\n%s", out.String())
+	}
+	resp, err := http.Get(url + "metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !regexp.MustCompile(`qslocal_requests_total\{operation="PutObject",status="201"\} [1-9]`).Match(body) {
+		t.Errorf("metrics do not count the demo's uploads:\n%s", body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
 }

@@ -146,14 +146,15 @@ func runServe(ctx context.Context, stdout, stderr io.Writer, f serveFlags) error
 	if f.consoleAddr != "" {
 		if con, err = startConsole(stderr, f.consoleAddr, rn, reqLog, logger); err != nil {
 			rn.Shutdown(context.Background())
-			return err
+			return fmt.Errorf("qs serve: %w", err)
 		}
 		defer con.Shutdown(context.Background())
 	}
-	printBanner(stdout, rn, f.data)
+	consoleURL := ""
 	if con != nil {
-		fmt.Fprintf(stdout, "console: %s (log in with the access key id and secret above)\n", con.URL)
+		consoleURL = con.URL
 	}
+	printBanner(stdout, rn, f.data, consoleURL)
 	logger.Info("qslocal ready", "endpoint", rn.Endpoint, "access_key_id", rn.AccessKeyID, "zone", rn.Zone, "data", f.data)
 	select {
 	case <-ctx.Done():
@@ -195,7 +196,7 @@ func startConsole(stderr io.Writer, addr string, rn *qslocal.Running, log *conso
 	con, err := console.Start(context.Background(), console.Options{Server: rn.Server, Endpoint: rn.Endpoint,
 		Log: log, Addr: addr, Logger: logger})
 	if err != nil {
-		return nil, fmt.Errorf("qs serve: console: %w", err)
+		return nil, fmt.Errorf("console: %w", err)
 	}
 	if !con.Loopback {
 		fmt.Fprintf(stderr, "warning: the console listens on %s, beyond this machine: anyone who can reach it can try to log in; use a loopback address such as 127.0.0.1:9001\n", addr)
@@ -217,7 +218,7 @@ func serveDone(rn *qslocal.Running) <-chan error {
 // string and the ~/.qingstor/config.yaml lines. The secret is printed to
 // stdout on purpose (it is the user's own local server); it never goes to
 // the log.
-func printBanner(w io.Writer, rn *qslocal.Running, data string) {
+func printBanner(w io.Writer, rn *qslocal.Running, data, consoleURL string) {
 	hostport := net.JoinHostPort(rn.Host, fmt.Sprint(rn.Port))
 	fmt.Fprintf(w, "qslocal is serving QingStor at %s (zone %s, data in %s)\n\n", rn.Endpoint, rn.Zone, data)
 	fmt.Fprintf(w, "access key id:     %s\nsecret access key: %s\n\n", rn.AccessKeyID, rn.SecretAccessKey)
@@ -226,5 +227,8 @@ func printBanner(w io.Writer, rn *qslocal.Running, data string) {
 	fmt.Fprintf(w, "~/.qingstor/config.yaml:\n")
 	fmt.Fprintf(w, "  access_key_id: '%s'\n  secret_access_key: '%s'\n  host: '%s'\n  port: %d\n  protocol: 'http'\n  connection_retries: 3\n\n",
 		rn.AccessKeyID, rn.SecretAccessKey, rn.Host, rn.Port)
+	if consoleURL != "" {
+		fmt.Fprintf(w, "console: %s (log in with the access key id and secret above)\n\n", consoleURL)
+	}
 	fmt.Fprintf(w, "ready; press Ctrl-C to stop\n")
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -337,5 +339,64 @@ func TestServeDefaults(t *testing.T) {
 	t.Setenv("HOME", "/home/someone")
 	if got := defaultDataDir(); got != filepath.Join("/home/someone", ".local", "share", "qsgo", "qslocal") {
 		t.Errorf("data dir without XDG_DATA_HOME: %s", got)
+	}
+}
+
+// TestServeConsoleAndJSONLog runs "qs serve --console-addr --log-format
+// json": the banner names the console, whose /metrics counts the requests,
+// and every request is one JSON line, a refused signature with the string
+// to sign the server computed and never the secret.
+func TestServeConsoleAndJSONLog(t *testing.T) {
+	t.Setenv("QINGSTOR_ACCESS_KEY_ID", "JSONAK")
+	t.Setenv("QINGSTOR_SECRET_ACCESS_KEY", "JSONSK")
+	var logs serveLog
+	s := startServe(t, serveFlags{consoleAddr: "127.0.0.1:0", logFormat: "json", requestLogSize: 10}, &logs)
+	m := regexp.MustCompile(`console: (http://127\.0\.0\.1:\d+/)`).FindStringSubmatch(s.banner)
+	if m == nil {
+		t.Fatalf("no console URL in the banner:\n%s", s.banner)
+	}
+	if st := signedPutBucket(t, s.hostport, "bkt-json", "JSONAK", "JSONSK"); st != 201 {
+		t.Fatalf("PUT bucket: %d", st)
+	}
+	if st := signedPutBucket(t, s.hostport, "bkt-json2", "JSONAK", "wrong"); st != 401 {
+		t.Fatalf("PUT bucket with a wrong secret: %d", st)
+	}
+	resp, err := http.Get(m[1] + "metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`qslocal_requests_total{operation="PutBucket",status="201"} 1`, `qslocal_requests_total{operation="PutBucket",status="401"} 1`, "qslocal_buckets 1"} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("metrics lack %q:\n%s", want, metrics)
+		}
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	var refused map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Fatalf("not a JSON line: %q", line)
+		}
+		if v["code"] == "signature_not_matched" {
+			refused = v
+		}
+	}
+	if refused == nil || refused["op"] != "PutBucket" || refused["access_key_id"] != "JSONAK" ||
+		!strings.Contains(fmt.Sprint(refused["string_to_sign"]), "PUT\n") || !strings.Contains(fmt.Sprint(refused["string_to_sign"]), "/bkt-json2") {
+		t.Fatalf("refused request's line: %v", refused)
+	}
+	if strings.Contains(logs.String(), "JSONSK") {
+		t.Error("the log holds the secret")
+	}
+}
+
+func TestServeRefusesUnknownLogFormat(t *testing.T) {
+	err := runServe(context.Background(), io.Discard, io.Discard, serveFlags{addr: "127.0.0.1:0", data: t.TempDir(), logLevel: "info", logFormat: "xml"})
+	if err == nil || !strings.Contains(err.Error(), "--log-format") {
+		t.Fatalf("got %v", err)
 	}
 }

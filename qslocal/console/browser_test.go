@@ -1,6 +1,7 @@
 package console
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"os"
@@ -111,7 +112,8 @@ func get[T any](t *testing.T, ctx context.Context, what string, a chromedp.Actio
 }
 
 // TestBrowserWalkThrough: log in (a wrong secret first), create a bucket,
-// upload a file with the file input, see it listed, open its detail, follow
+// upload a file with the file input and a larger one (multipart) the same
+// way, see them listed, open its detail, follow
 // the presigned link, delete it, find a bad-signature request in the log,
 // check a state change without the CSRF token is refused, and log out.
 func TestBrowserWalkThrough(t *testing.T) {
@@ -137,6 +139,13 @@ func TestBrowserWalkThrough(t *testing.T) {
 	listed := `//table[@id="objects"]//a[text()="hello.txt"]`
 	run(t, ctx, "upload with the file input", chromedp.SetUploadFiles(chromedp.ID("file"), []string{file}),
 		chromedp.Click(chromedp.ID("upload-button")), chromedp.WaitVisible(listed))
+	big := filepath.Join(t.TempDir(), "big.bin")
+	os.WriteFile(big, bytes.Repeat([]byte("0123456789abcdef"), (MultipartThreshold+PartSize/2)/16), 0o644)
+	run(t, ctx, "multipart upload", chromedp.SetUploadFiles(chromedp.ID("file"), []string{big}),
+		chromedp.Click(chromedp.ID("upload-button")), chromedp.WaitVisible(`//table[@id="objects"]//a[text()="big.bin"]`))
+	if o, err := e.ts.Server.Store().GetObject("bkt-browser", "big.bin"); err != nil || o.Size != MultipartThreshold+PartSize/2 || len(o.Segments) != 3 {
+		t.Fatalf("big.bin: %+v %v", o, err)
+	}
 	narrow(t, ctx, snap, "objects")
 	if out := os.Getenv("QSGO_CONSOLE_SCREENSHOT"); out != "" {
 		readmeShot(t, ctx, e, out)

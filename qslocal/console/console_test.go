@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -317,5 +320,79 @@ func TestRequestLogRing(t *testing.T) {
 		if got := ids(f); got != want {
 			t.Errorf("%+v: %s, want %s", f, got, want)
 		}
+	}
+}
+
+// TestPresignedLinkExpiry: the detail page's link lasts the chosen time
+// and fetches the object; an out-of-range choice falls back to one hour.
+func TestPresignedLinkExpiry(t *testing.T) {
+	e := newEnv(t)
+	e.ts.CreateBucket("bkt-link")
+	if _, err := e.api.PutObject(context.Background(), "bkt-link", "a b.txt", strings.NewReader("link body"), &qsapi.PutObjectInput{ContentLength: 9}); err != nil {
+		t.Fatal(err)
+	}
+	e.login()
+	link := regexp.MustCompile(`id="presigned" class="url" href="([^"]+)"`)
+	for expires, want := range map[string]int64{"60": 60, "604800": 604800, "999999999": 3600, "-5": 3600} {
+		before := time.Now().Unix()
+		_, body := e.get("/b/bkt-link/object?key=a+b.txt&expires=" + expires)
+		m := link.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("expires=%s: no link", expires)
+		}
+		u, err := url.Parse(html.UnescapeString(m[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := strconv.ParseInt(u.Query().Get("expires"), 10, 64)
+		if got < before+want || got > time.Now().Unix()+want+1 {
+			t.Errorf("expires=%s: link expires at %d, want about now+%d", expires, got, want)
+		}
+		resp, err := http.Get(u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != "link body" {
+			t.Errorf("expires=%s: link answered %d %q", expires, resp.StatusCode, b)
+		}
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	for addr, want := range map[string]bool{"127.0.0.1:9001": true, "localhost:1": true, "[::1]:9001": true, "127.1.2.3:80": true,
+		"0.0.0.0:9001": false, ":9001": false, "192.168.1.2:9001": false, "example.com:9001": false, "garbage": false} {
+		if IsLoopback(addr) != want {
+			t.Errorf("IsLoopback(%q) = %v", addr, !want)
+		}
+	}
+}
+
+// TestBucketDeleteOnlyWhenEmpty: the API's bucket_not_empty refusal is
+// shown and the bucket stays; an empty bucket goes. The buckets page shows
+// zone, count and bytes.
+func TestBucketDeleteOnlyWhenEmpty(t *testing.T) {
+	e := newEnv(t)
+	e.ts.CreateBucket("bkt-full")
+	e.ts.CreateBucket("bkt-empty")
+	if _, err := e.api.PutObject(context.Background(), "bkt-full", "k", strings.NewReader("12345"), &qsapi.PutObjectInput{ContentLength: 5}); err != nil {
+		t.Fatal(err)
+	}
+	tok := e.login()
+	_, page := e.get("/")
+	if !strings.Contains(page, "<td>"+e.ts.Zone+"</td>") || !strings.Contains(page, `<td class="num">1</td><td class="num" title="5 bytes">5 B</td>`) {
+		t.Errorf("buckets page lacks zone, count or bytes:\n%s", page)
+	}
+	_, _, resp := e.post("/buckets/delete", url.Values{"csrf": {tok}, "name": {"bkt-full"}})
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "bucket_not_empty") {
+		t.Errorf("refusal not passed on: %q", loc)
+	}
+	if _, err := e.ts.Server.Store().GetBucket("bkt-full"); err != nil {
+		t.Fatal("a bucket with an object was deleted")
+	}
+	e.post("/buckets/delete", url.Values{"csrf": {tok}, "name": {"bkt-empty"}})
+	if _, err := e.ts.Server.Store().GetBucket("bkt-empty"); err == nil {
+		t.Fatal("the empty bucket is still there")
 	}
 }

@@ -3,6 +3,7 @@ package console
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -124,7 +125,7 @@ func (c *Console) uploadsPage(w http.ResponseWriter, r *http.Request, s *session
 	bucket, q := r.PathValue("bucket"), r.URL.Query()
 	p := pageFor(s, "Uploads in "+bucket)
 	p.Notice, p.Error = q.Get("notice"), q.Get("error")
-	p.Crumbs = append(crumbs(bucket, ""), crumb{Name: "unfinished uploads", URL: "/b/" + bucket + "/uploads"})
+	p.Crumbs = append(crumbs(bucket, ""), crumb{Name: "unfinished uploads", URL: "/b/" + url.PathEscape(bucket) + "/uploads"})
 	d := uploadsData{Bucket: bucket, Now: c.now()}
 	out, err := s.client.ListMultipartUploads(r.Context(), bucket, &qsapi.ListMultipartUploadsInput{
 		KeyMarker: q.Get("key_marker"), UploadIDMarker: q.Get("upload_id_marker"), Limit: 100})
@@ -153,5 +154,5 @@ func (c *Console) uploadsPage(w http.ResponseWriter, r *http.Request, s *session
 func (c *Console) abortUpload(w http.ResponseWriter, r *http.Request, s *session) {
 	bucket, key := r.PathValue("bucket"), r.PostFormValue("key")
 	_, err := s.client.AbortMultipartUpload(r.Context(), bucket, key, r.PostFormValue("upload_id"))
-	back(w, r, "/b/"+bucket+"/uploads", nil, "Aborted the upload of "+key+".", err)
+	back(w, r, "/b/"+url.PathEscape(bucket)+"/uploads", nil, "Aborted the upload of "+key+".", err)
 }
