@@ -44,8 +44,8 @@ type RequestRecord struct {
 	// request, SSE-C key values redacted, at most 8 KiB), to compare with
 	// the client's. Empty otherwise.
 	StringToSign string
-	// Remote is the client's address.
-	Remote string
+	// Remote is the client's address; UserAgent its User-Agent header.
+	Remote, UserAgent string
 }
 
 // maxRecordField bounds every string of a RequestRecord (bytes); longer
@@ -93,7 +93,8 @@ func (s *Server) record(q *request, start time.Time, in *countingBody, err *apiE
 	r := q.r
 	rec := RequestRecord{Time: start, Duration: s.now().Sub(start), Method: clip(r.Method), Host: clip(r.Host),
 		Path: clip(r.URL.Path), Operation: q.op, Bucket: q.bucket, Key: clip(q.key), Status: q.w.status,
-		RequestID: q.id, BytesIn: in.n, BytesOut: q.w.n, AccessKeyID: clip(claimedAccessKey(r, q)), Remote: clip(r.RemoteAddr)}
+		RequestID: q.id, BytesIn: in.n, BytesOut: q.w.n, AccessKeyID: clip(claimedAccessKey(r, q)), Remote: clip(r.RemoteAddr),
+		UserAgent: clip(r.UserAgent())}
 	for k := range q.query {
 		if subResources[k] {
 			rec.SubResources = append(rec.SubResources, k)

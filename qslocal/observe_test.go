@@ -45,7 +45,7 @@ func TestObserveRecordsEveryRequest(t *testing.T) {
 	rec := sink.byID(t, res.header.Get("X-Qs-Request-Id"))
 	if rec.Operation != "PutObject" || rec.Method != "PUT" || rec.Status != 201 || rec.Code != "" ||
 		rec.BytesIn != int64(len(body)) || rec.Bucket != "bkt-obs" || rec.Key != "dir/a.txt" ||
-		rec.Path != "/bkt-obs/dir/a.txt" || rec.AccessKeyID != c.ak || rec.Time.IsZero() || rec.Duration < 0 {
+		rec.Path != "/bkt-obs/dir/a.txt" || rec.AccessKeyID != c.ak || rec.Time.IsZero() || rec.Duration < 0 || rec.UserAgent != "Go-http-client/1.1" {
 		t.Errorf("put record: %+v", rec)
 	}
 	res = c.call("GET", "/bkt-obs", "uploads&limit=5", nil).want(t, 200, "")

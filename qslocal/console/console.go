@@ -40,6 +40,9 @@ const (
 	PartSize           = 8 << 20
 	// pageSize is the default number of keys per listing page.
 	pageSize = 100
+	// consoleAgent marks the console's API calls in their User-Agent, so
+	// the request log can leave them out.
+	consoleAgent = "qslocal-console"
 )
 
 // Options configures a Console.
@@ -125,7 +128,7 @@ func apiOptions(endpoint string) (qsapi.Options, error) {
 	}
 	// One attempt: a console user sees the API's first answer, not a retry's.
 	return qsapi.Options{Protocol: u.Scheme, Host: u.Hostname(), Port: port,
-		Retry: qsapi.RetryPolicy{MaxAttempts: 1}, UserAgent: "qslocal-console"}, nil
+		Retry: qsapi.RetryPolicy{MaxAttempts: 1}, UserAgent: consoleAgent}, nil
 }
 
 // IsLoopback reports whether a listen address (host:port) binds only

@@ -315,8 +315,9 @@ func TestRequestLogRing(t *testing.T) {
 		}
 		return strings.Join(s, ",")
 	}
-	for f, want := range map[Filter]string{{}: "4,3,2", {Status: "4xx"}: "2", {Status: "600"}: "4", {Bucket: "b1"}: "3",
-		{Code: "-"}: "4,3,2", {Code: "x"}: ""} {
+	l.Observe(qslocal.RequestRecord{RequestID: "c", Status: 200, UserAgent: "qsgo/1 " + consoleAgent})
+	for f, want := range map[Filter]string{{}: "4,3", {Console: true}: "c,4,3", {Status: "4xx"}: "", {Status: "500"}: "3", {Status: "600"}: "4", {Bucket: "b1"}: "3",
+		{Code: "-"}: "4,3", {Code: "x"}: ""} {
 		if got := ids(f); got != want {
 			t.Errorf("%+v: %s, want %s", f, got, want)
 		}

@@ -13,10 +13,11 @@
 // API's: a key the API refuses is refused in the console with the API's
 // error, a bucket that is not empty cannot be deleted, and an object stored
 // with a customer key (SSE-C) cannot be read by the console, which has no
-// such key and says so. Those requests appear in the request log like any
-// other. Only the metrics read the store directly (qslocal's Store): counting
-// stored objects, bytes and open uploads at scrape time is not an API call
-// and needs no user's keys.
+// such key and says so. Those requests are recorded like any other; their
+// User-Agent names the console, and the log page leaves them out unless
+// asked to show them. Only the metrics read the store directly (qslocal's
+// Store): counting stored objects, bytes and open uploads at scrape time is
+// not an API call and needs no user's keys.
 //
 // Logging in checks the access key id and secret with one signed API call
 // (ListBuckets); the secret then stays in the server's memory, in the

@@ -56,10 +56,13 @@ type Filter struct {
 	Code string
 	// Bucket is an exact bucket name.
 	Bucket string
+	// Console includes the console's own API calls (User-Agent
+	// containing consoleAgent), which are left out otherwise.
+	Console bool
 }
 
 func (f Filter) match(r *qslocal.RequestRecord) bool {
-	if f.Bucket != "" && r.Bucket != f.Bucket {
+	if (f.Bucket != "" && r.Bucket != f.Bucket) || (!f.Console && strings.Contains(r.UserAgent, consoleAgent)) {
 		return false
 	}
 	switch {
@@ -107,7 +110,8 @@ type logData struct {
 
 func (c *Console) logPage(w http.ResponseWriter, r *http.Request, s *session) {
 	q := r.URL.Query()
-	f := Filter{Status: strings.TrimSpace(q.Get("status")), Code: strings.TrimSpace(q.Get("code")), Bucket: strings.TrimSpace(q.Get("bucket"))}
+	f := Filter{Status: strings.TrimSpace(q.Get("status")), Code: strings.TrimSpace(q.Get("code")),
+		Bucket: strings.TrimSpace(q.Get("bucket")), Console: q.Get("console") != ""}
 	p := pageFor(s, "Request log")
 	p.Data = logData{Filter: f, Records: c.opts.Log.Records(f), Size: c.opts.Log.Size()}
 	c.render(w, http.StatusOK, "log", p)
