@@ -150,12 +150,21 @@ func (s *Server) moveObject(q *request) *apiError {
 }
 
 // fetchObject is PUT with X-QS-Fetch-Source: the server downloads the URL
-// (http or https, redirects followed) into the key. The source must send
-// Content-Length. A 404 source is 404 object_not_exists; an unreachable or
-// failing source is 503 upstream_failed. X-QS-Fetch-If-Unmodified-Since is
-// checked against the existing target (412).
+// (http or https, redirects followed) into the key, streaming it to disk.
+// As documented, the source must send Content-Length or the fetch fails
+// (decision on the code: 503 upstream_failed, as for other source failures);
+// a source above 5 GiB is 400 entity_too_large. A 404 source is 404
+// object_not_exists; an unreachable or failing source is 503
+// upstream_failed. X-QS-Fetch-If-Unmodified-Since is checked against the
+// existing target (412). Fetch takes no SSE-C headers (the docs list none
+// for it, and none among the operations that encrypt): sent, they are 400
+// invalid_request, as for append, rather than storing plaintext the client
+// believes encrypted.
 func (s *Server) fetchObject(q *request) *apiError {
 	h := q.r.Header
+	if h.Get(sseHeader+"Algorithm") != "" || h.Get(sseHeader+"Key") != "" || h.Get(sseHeader+"Key-Md5") != "" {
+		return errf(http.StatusBadRequest, "invalid_request", "Fetch cannot encrypt with SSE-C: fetch the object, then copy it with the key.")
+	}
 	src := h.Get("X-Qs-Fetch-Source")
 	u, err := url.Parse(src)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

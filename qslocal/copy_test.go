@@ -106,6 +106,9 @@ func TestFetch(t *testing.T) {
 		c.call("PUT", "/bkt-test/f", "", nil, withHeader("X-QS-Fetch-Source", src.URL+"/fail")).want(t, 503, "upstream_failed")
 		c.call("PUT", "/bkt-test/f", "", nil, withHeader("X-QS-Fetch-Source", src.URL+"/chunked")).want(t, 503, "upstream_failed")
 		c.call("PUT", "/bkt-test/f", "", nil, withHeader("X-QS-Fetch-Source", "ftp://example.com/x")).want(t, 400, "invalid_argument")
+		// SSE-C headers are refused, never stored as plaintext.
+		c.call("PUT", "/bkt-test/f", "", nil, append(sseHeaders(testKey), withHeader("X-QS-Fetch-Source", src.URL+"/file"))...).want(t, 400, "invalid_request")
+		c.call("PUT", "/bkt-test/f", "", nil, withHeader("X-QS-Fetch-Source", src.URL+"/file"), withHeader("X-QS-Encryption-Customer-Key-MD5", "3I/h1kl+vSP1l12NKhxegQ==")).want(t, 400, "invalid_request")
 		c.call("HEAD", "/bkt-test/f", "", nil).want(t, 404, "")
 		past := time.Now().Add(-time.Hour).UTC().Format(timeFormat)
 		c.call("PUT", "/bkt-test/fetched", "", nil, withHeader("X-QS-Fetch-Source", src.URL+"/file"), withHeader("X-QS-Fetch-If-Unmodified-Since", past)).want(t, 412, "precondition_failed")

@@ -3,7 +3,10 @@ package qslocal
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/qsgo/qsgo/qsapi/sign"
@@ -58,5 +61,44 @@ func TestMemoryPerRequestIsBounded(t *testing.T) {
 		if b > a && b-a > (large-small)/8 {
 			t.Errorf("%s: 64 MiB allocated %d KiB more than 1 MiB: memory per request grows with the object", tt.name, (b-a)>>10)
 		}
+	}
+}
+
+// TestFetchMemoryIsBounded: fetch streams the source to disk; fetching
+// 64 MiB allocates about what fetching 1 MiB does (source server included).
+func TestFetchMemoryIsBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("moves 65 MiB through the server")
+	}
+	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.ParseInt(strings.TrimPrefix(r.URL.Path, "/"), 10, 64)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.FormatInt(n, 10))
+		io.Copy(w, &repeatReader{block: benchBlock, n: n})
+	}))
+	defer src.Close()
+	ts := StartTest(t)
+	ts.CreateBucket("bkt-mem")
+	c := newTC(t, ts)
+	fetch := func(size int64) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		c.call("PUT", "/bkt-mem/f", "", nil, withHeader("X-QS-Fetch-Source", src.URL+"/"+strconv.FormatInt(size, 10))).want(t, 201, "")
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	const small, large = 1 << 20, 64 << 20
+	fetch(small) // warm pools and connections
+	a, b := fetch(small), fetch(large)
+	t.Logf("fetch of 1 MiB allocated %d KiB, of 64 MiB %d KiB", a>>10, b>>10)
+	if b > a && b-a > (large-small)/8 {
+		t.Errorf("fetching 64 MiB allocated %d KiB more than 1 MiB: fetch buffers the source", (b-a)>>10)
+	}
+	if h := c.call("HEAD", "/bkt-mem/f", "", nil).want(t, 200, ""); h.header.Get("Content-Length") != strconv.Itoa(large) {
+		t.Fatalf("fetched size %s", h.header.Get("Content-Length"))
 	}
 }
