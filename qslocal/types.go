@@ -1,8 +1,21 @@
 package qslocal
 
-// JSON bodies, written from the swagger specs (qingstor-api-specs 2016-01-06)
-// independently of the client's structs, so a client bug cannot hide behind
-// shared definitions.
+// JSON bodies the server reads and writes, written from the documented
+// fields and examples independently of qsapi's structs. They are not
+// shared with qsapi on purpose (one definition per side, not one
+// implementation twice):
+//
+//   - A shared definition would make a wrong JSON name or type invisible:
+//     client and server would agree on the mistake and every round trip
+//     would pass. Kept apart, qslocal's answers are checked against the
+//     documented shapes (wireformat_test.go) and qsapi's decoding against
+//     hand-written answers (qsapi's wire tests), so each side is tested
+//     against the docs, not against the other.
+//   - The two sides need different Go types for the same field: the server
+//     writes times as strings in QingStor's exact layout and always sends
+//     empty lists as [], while qsapi decodes into time.Time and exposes its
+//     structs as public API (with request ids and doc comments), whose
+//     changes must not change what the server sends.
 
 // bucketJSON is the swagger "bucket" definition.
 type bucketJSON struct {

@@ -66,6 +66,11 @@ func TestBucketZoneFromHost(t *testing.T) {
 	if got := c.get("bkt-sh1a", "k"); string(got) != "in sh1a" {
 		t.Fatalf("direct GET %q", got)
 	}
+	// Move only within a zone; copy across zones works.
+	c.put("bkt-plain", "p", []byte("plain"))
+	c.call("PUT", "/bkt-sh1a/moved", "", nil, withHeader("X-QS-Move-Source", "/bkt-plain/p")).want(t, 400, "invalid_request")
+	c.call("PUT", "/bkt-sh1a/copied", "", nil, withHeader("X-QS-Copy-Source", "/bkt-plain/p")).want(t, 201, "")
+	c.call("HEAD", "/bkt-plain/p", "", nil).want(t, 200, "")
 	var locs listLocationsJSON
 	read(t, c.send(c.newReq("GET", "/", "location", nil))).want(t, 200, "").json(t, &locs)
 	if len(locs.Locations) != 2 || locs.Locations[0].ID != ts.Zone || locs.Locations[1].ID != "sh1a" {
