@@ -45,6 +45,8 @@ type remote struct {
 
 	// host is the endpoint's host name; zone the configured zone.
 	host, zone string
+	// endpoint is protocol:host:port when configured (no secret).
+	endpoint string
 
 	mu     sync.Mutex
 	stores map[string]types.Storager
@@ -155,6 +157,7 @@ func newRemote(cfg *config, hc *http.Client) (*remote, error) {
 			}
 			opts.Protocol, opts.Host, opts.Port = v.Protocol, v.Host, v.Port
 			r.host = v.Host
+			r.endpoint = fmt.Sprintf("%s:%s:%d", v.Protocol, v.Host, v.Port)
 		}
 		api, err := qsapi.New(opts)
 		if err != nil {

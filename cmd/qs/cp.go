@@ -31,6 +31,8 @@ type copyFlags struct {
 	filters   filterFlags
 	dryRun    bool
 	copyLinks bool
+	// resume makes file uploads resumable (cp --resume, see resume.go).
+	resume bool
 }
 
 func (f *copyFlags) register(cmd *cobra.Command) {
@@ -69,6 +71,16 @@ prefix is copied (see "Recursive commands" in qs --help), as the filters
 below select. Files larger than --part-size are uploaded in parts,
 --concurrency at a time; Ctrl-C aborts unfinished uploads.
 
+With --resume, such an upload can be continued instead: interrupted (Ctrl-C,
+crash, network loss) it leaves its parts on the server and a small state
+file (upload id, part MD5s, the file's size and time; no secret) under the
+user cache directory (e.g. ~/.cache/qs/uploads); the same command run again
+with --resume sends only the parts the server lacks, after checking that
+each kept part's ETag is the MD5 of that range of the file. A file changed
+since (size or time), another --part-size, or an upload gone from the server
+starts over. The first run needs --resume too: without it, parts go without
+their MD5 and Ctrl-C aborts. qs ls --uploads shows unfinished uploads.
+
 ` + objectHelp + "\n\n" + linksHelp + "\n\n" + filterHelp,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -78,6 +90,7 @@ below select. Files larger than --part-size are uploaded in parts,
 	}
 	f.register(cmd)
 	f.registerTree(cmd)
+	cmd.Flags().BoolVar(&f.resume, "resume", false, "make uploads of files above --part-size resumable, and continue one that an earlier --resume run left unfinished")
 	return cmd
 }
 
@@ -166,6 +179,8 @@ func (a *app) transfer(ctx context.Context, op, srcArg, dstArg string, f *copyFl
 		return usagef("mv: cannot move standard input; use cp")
 	case !f.recursive && f.filters.flt.active():
 		return usagef("%s: --include and --exclude need -r", op)
+	case f.resume && (src.Remote || src.Stdio || !dst.Remote):
+		return usagef("%s --resume: only uploads of local files to qs:// can be resumed", op)
 	}
 	x, err := a.xferFor(ctx, f)
 	if err != nil {
@@ -175,6 +190,11 @@ func (a *app) transfer(ctx context.Context, op, srcArg, dstArg string, f *copyFl
 	rem, err := a.remote()
 	if err != nil {
 		return err
+	}
+	if f.resume {
+		if x.resume, err = a.resumer(rem); err != nil {
+			return err
+		}
 	}
 	jobs, err := a.plan(ctx, rem, op, src, dst, f)
 	if err != nil {

@@ -24,6 +24,8 @@ type testProxy struct {
 	// hold, when set, is asked about each request before it is forwarded;
 	// a non-nil channel makes the request wait until it is closed.
 	hold func(r *http.Request) <-chan struct{}
+	// after, when set, is called once a forwarded request was answered.
+	after func(r *http.Request)
 }
 
 // startProxy starts a proxy in front of ts and points qs's environment at
@@ -38,7 +40,7 @@ func startProxy(t *testing.T, ts *qslocal.TestServer) *testProxy {
 	rp := httputil.NewSingleHostReverseProxy(target)
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
-		hold := p.hold
+		hold, after := p.hold, p.after
 		p.mu.Unlock()
 		if hold != nil {
 			if ch := hold(r); ch != nil {
@@ -51,6 +53,9 @@ func startProxy(t *testing.T, ts *qslocal.TestServer) *testProxy {
 		}
 		r.Body = &countingBody{r: r.Body, n: &p.sent}
 		rp.ServeHTTP(w, r)
+		if after != nil {
+			after(r)
+		}
 	}))
 	t.Cleanup(p.srv.Close)
 	pointAt(t, ts)
@@ -64,6 +69,13 @@ func startProxy(t *testing.T, ts *qslocal.TestServer) *testProxy {
 func (p *testProxy) setHold(f func(r *http.Request) <-chan struct{}) {
 	p.mu.Lock()
 	p.hold = f
+	p.mu.Unlock()
+}
+
+// setAfter replaces the proxy's after function.
+func (p *testProxy) setAfter(f func(r *http.Request)) {
+	p.mu.Lock()
+	p.after = f
 	p.mu.Unlock()
 }
 

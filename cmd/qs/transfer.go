@@ -48,6 +48,8 @@ type xfer struct {
 	// meta is what uploads store besides the bytes (content type...).
 	meta *objectMeta
 	prog *progress
+	// resume, when set, makes file uploads resumable (cp --resume).
+	resume *resumer
 }
 
 // check validates the flags that set x.
@@ -98,9 +100,13 @@ func uploadFile(ctx context.Context, s types.Storager, key, path string, x *xfer
 	size := fi.Size()
 	b := x.prog.file(path, size)
 	var n int64
-	if qs, ok := s.(*qingstor.Storage); ok {
+	qs, ok := s.(*qingstor.Storage)
+	switch {
+	case ok && x.resume != nil && size > x.partSize:
+		n, err = x.resume.upload(ctx, qs, key, f, fi, x, b)
+	case ok:
 		n, err = qs.WriteWithContext(ctx, key, f, size, append(x.writePairs(b), x.meta.pairs(s, key)...)...)
-	} else {
+	default:
 		n, err = s.WriteWithContext(ctx, key, &countingReader{r: f, bar: b}, size, x.meta.pairs(s, key)...)
 	}
 	b.done(err)
