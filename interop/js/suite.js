@@ -327,6 +327,13 @@ test('service: listBuckets with a Location header lists that zone only', async (
   }
 });
 
+test('bucket: another zone\'s host does not serve the bucket and cannot create its name', async () => {
+  if (!OTHER_ZONE) return console.log('      (no QS_OTHER_ZONE: skipped)');
+  await fails(bucket(MAIN, OTHER_ZONE).head(), 404);
+  await fails(bucket(MAIN, OTHER_ZONE).listObjects(), 404, 'bucket_not_exists');
+  await fails(bucket(MAIN, OTHER_ZONE).put(), 409, 'bucket_already_exists');
+});
+
 test('bucket: statistics count, size, location, name, status', async () => {
   const name = bucketName('stats');
   await bucket(name).put();
