@@ -13,6 +13,7 @@ import (
 
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/qsgo/qsgo/qsapi"
 	"github.com/qsgo/qsgo/qsapi/sign"
 )
@@ -130,9 +131,10 @@ func TestBrowserWalkThrough(t *testing.T) {
 	if text := get(t, ctx, "error text", chromedp.Text(chromedp.CSS(".msg.error"))); !strings.Contains(text, "Login refused") {
 		t.Fatalf("wrong secret: %q", text)
 	}
-	run(t, ctx, "log in", chromedp.SendKeys(chromedp.ID("access_key_id"), e.ts.AccessKeyID),
-		chromedp.SendKeys(chromedp.ID("secret_access_key"), e.ts.SecretAccessKey),
-		chromedp.Click(chromedp.ID("login")), chromedp.WaitVisible(chromedp.ID("create-bucket")))
+	// Keyboard only: the key id field has the focus, Tab moves to the
+	// secret, Enter submits.
+	run(t, ctx, "log in by keyboard", chromedp.KeyEvent(e.ts.AccessKeyID+kb.Tab+e.ts.SecretAccessKey+kb.Enter),
+		chromedp.WaitVisible(chromedp.ID("create-bucket")))
 	run(t, ctx, "create a bucket", chromedp.SendKeys(chromedp.ID("bucket-name"), "bkt-browser"),
 		chromedp.Click(chromedp.ID("create-bucket")), chromedp.WaitVisible(chromedp.CSS(`a[href="/b/bkt-browser"]`)),
 		chromedp.Click(chromedp.CSS(`a[href="/b/bkt-browser"]`)), chromedp.WaitVisible(chromedp.ID("file")))
