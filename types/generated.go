@@ -4,16 +4,14 @@ package types
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
 // Object is one object of a storage. Build it with NewObject; it must not be
-// copied (it holds a mutex), so use *Object everywhere.
+// copied (it holds a sync.Once), so use *Object everywhere.
 //
 // The exported fields and their accessors never stat. The optional fields are
 // reached through GetX (value and whether it is set), MustGetX (value, or a
@@ -28,35 +26,13 @@ type Object struct {
 	// Path is the path of the object as the user gave it, '/'-separated, relative to the work dir or absolute.
 	Path string
 
-	appendOffset   int64
-	contentLength  int64
-	contentMd5     string
-	contentType    string
-	etag           string
-	lastModified   time.Time
-	linkTarget     string
-	multipartID    string
-	systemMetadata interface{}
-	userMetadata   map[string]string
-
+	// attrs are the optional fields, each knowing whether it was set.
+	attrs objectAttrs
+	// client stats the object when an optional field is first read.
 	client Storager
-	bit    uint64
-	done   atomic.Uint32
-	m      sync.Mutex
+	// lazy guards that stat: it runs at most once (never for a complete object).
+	lazy sync.Once
 }
-
-const (
-	objectIndexAppendOffset   uint64 = 1 << 0
-	objectIndexContentLength  uint64 = 1 << 1
-	objectIndexContentMd5     uint64 = 1 << 2
-	objectIndexContentType    uint64 = 1 << 3
-	objectIndexEtag           uint64 = 1 << 4
-	objectIndexLastModified   uint64 = 1 << 5
-	objectIndexLinkTarget     uint64 = 1 << 6
-	objectIndexMultipartID    uint64 = 1 << 7
-	objectIndexSystemMetadata uint64 = 1 << 8
-	objectIndexUserMetadata   uint64 = 1 << 9
-)
 
 // GetID returns the unique key of the object in its storage; it never stats.
 func (o *Object) GetID() string { return o.ID }
@@ -76,30 +52,37 @@ func (o *Object) GetMode() ObjectMode { return o.Mode }
 // SetMode sets the modes of the object and returns o; it never stats.
 func (o *Object) SetMode(v ObjectMode) *Object { o.Mode = v; return o }
 
+// objectAttrs are the optional fields of Object.
+type objectAttrs struct {
+	appendOffset   optional[int64]
+	contentLength  optional[int64]
+	contentMd5     optional[string]
+	contentType    optional[string]
+	etag           optional[string]
+	lastModified   optional[time.Time]
+	linkTarget     optional[string]
+	multipartID    optional[string]
+	systemMetadata optional[interface{}]
+	userMetadata   optional[map[string]string]
+}
+
 // GetAppendOffset returns the append-offset, which is the offset where the next WriteAppend writes, and whether it is set.
 // It stats the object first if it is not done yet.
 func (o *Object) GetAppendOffset() (int64, bool) {
 	o.stat()
-	if o.bit&objectIndexAppendOffset != 0 {
-		return o.appendOffset, true
-	}
-	return 0, false
+	return o.attrs.appendOffset.get()
 }
 
 // MustGetAppendOffset returns the append-offset, which is the offset where the next WriteAppend writes, or panics with
 // "object append-offset is not set". It stats the object first if it is not done yet.
 func (o *Object) MustGetAppendOffset() int64 {
 	o.stat()
-	if o.bit&objectIndexAppendOffset == 0 {
-		panic("object append-offset is not set")
-	}
-	return o.appendOffset
+	return o.attrs.appendOffset.must("object append-offset is not set")
 }
 
 // SetAppendOffset sets the append-offset, marks it set and returns o; it never stats.
 func (o *Object) SetAppendOffset(v int64) *Object {
-	o.appendOffset = v
-	o.bit |= objectIndexAppendOffset
+	o.attrs.appendOffset.put(v)
 	return o
 }
 
@@ -107,26 +90,19 @@ func (o *Object) SetAppendOffset(v int64) *Object {
 // It stats the object first if it is not done yet.
 func (o *Object) GetContentLength() (int64, bool) {
 	o.stat()
-	if o.bit&objectIndexContentLength != 0 {
-		return o.contentLength, true
-	}
-	return 0, false
+	return o.attrs.contentLength.get()
 }
 
 // MustGetContentLength returns the content-length, which is the size of the content in bytes, or panics with
 // "object content-length is not set". It stats the object first if it is not done yet.
 func (o *Object) MustGetContentLength() int64 {
 	o.stat()
-	if o.bit&objectIndexContentLength == 0 {
-		panic("object content-length is not set")
-	}
-	return o.contentLength
+	return o.attrs.contentLength.must("object content-length is not set")
 }
 
 // SetContentLength sets the content-length, marks it set and returns o; it never stats.
 func (o *Object) SetContentLength(v int64) *Object {
-	o.contentLength = v
-	o.bit |= objectIndexContentLength
+	o.attrs.contentLength.put(v)
 	return o
 }
 
@@ -134,26 +110,19 @@ func (o *Object) SetContentLength(v int64) *Object {
 // It stats the object first if it is not done yet.
 func (o *Object) GetContentMd5() (string, bool) {
 	o.stat()
-	if o.bit&objectIndexContentMd5 != 0 {
-		return o.contentMd5, true
-	}
-	return "", false
+	return o.attrs.contentMd5.get()
 }
 
 // MustGetContentMd5 returns the content-md5, which is the MD5 digest of the content, or panics with
 // "object content-md5 is not set". It stats the object first if it is not done yet.
 func (o *Object) MustGetContentMd5() string {
 	o.stat()
-	if o.bit&objectIndexContentMd5 == 0 {
-		panic("object content-md5 is not set")
-	}
-	return o.contentMd5
+	return o.attrs.contentMd5.must("object content-md5 is not set")
 }
 
 // SetContentMd5 sets the content-md5, marks it set and returns o; it never stats.
 func (o *Object) SetContentMd5(v string) *Object {
-	o.contentMd5 = v
-	o.bit |= objectIndexContentMd5
+	o.attrs.contentMd5.put(v)
 	return o
 }
 
@@ -161,26 +130,19 @@ func (o *Object) SetContentMd5(v string) *Object {
 // It stats the object first if it is not done yet.
 func (o *Object) GetContentType() (string, bool) {
 	o.stat()
-	if o.bit&objectIndexContentType != 0 {
-		return o.contentType, true
-	}
-	return "", false
+	return o.attrs.contentType.get()
 }
 
 // MustGetContentType returns the content-type, which is the media type of the content, or panics with
 // "object content-type is not set". It stats the object first if it is not done yet.
 func (o *Object) MustGetContentType() string {
 	o.stat()
-	if o.bit&objectIndexContentType == 0 {
-		panic("object content-type is not set")
-	}
-	return o.contentType
+	return o.attrs.contentType.must("object content-type is not set")
 }
 
 // SetContentType sets the content-type, marks it set and returns o; it never stats.
 func (o *Object) SetContentType(v string) *Object {
-	o.contentType = v
-	o.bit |= objectIndexContentType
+	o.attrs.contentType.put(v)
 	return o
 }
 
@@ -188,26 +150,19 @@ func (o *Object) SetContentType(v string) *Object {
 // It stats the object first if it is not done yet.
 func (o *Object) GetEtag() (string, bool) {
 	o.stat()
-	if o.bit&objectIndexEtag != 0 {
-		return o.etag, true
-	}
-	return "", false
+	return o.attrs.etag.get()
 }
 
 // MustGetEtag returns the etag, which is the entity tag of the content, or panics with
 // "object etag is not set". It stats the object first if it is not done yet.
 func (o *Object) MustGetEtag() string {
 	o.stat()
-	if o.bit&objectIndexEtag == 0 {
-		panic("object etag is not set")
-	}
-	return o.etag
+	return o.attrs.etag.must("object etag is not set")
 }
 
 // SetEtag sets the etag, marks it set and returns o; it never stats.
 func (o *Object) SetEtag(v string) *Object {
-	o.etag = v
-	o.bit |= objectIndexEtag
+	o.attrs.etag.put(v)
 	return o
 }
 
@@ -215,26 +170,19 @@ func (o *Object) SetEtag(v string) *Object {
 // It stats the object first if it is not done yet.
 func (o *Object) GetLastModified() (time.Time, bool) {
 	o.stat()
-	if o.bit&objectIndexLastModified != 0 {
-		return o.lastModified, true
-	}
-	return time.Time{}, false
+	return o.attrs.lastModified.get()
 }
 
 // MustGetLastModified returns the last-modified, which is the time of the last change, or panics with
 // "object last-modified is not set". It stats the object first if it is not done yet.
 func (o *Object) MustGetLastModified() time.Time {
 	o.stat()
-	if o.bit&objectIndexLastModified == 0 {
-		panic("object last-modified is not set")
-	}
-	return o.lastModified
+	return o.attrs.lastModified.must("object last-modified is not set")
 }
 
 // SetLastModified sets the last-modified, marks it set and returns o; it never stats.
 func (o *Object) SetLastModified(v time.Time) *Object {
-	o.lastModified = v
-	o.bit |= objectIndexLastModified
+	o.attrs.lastModified.put(v)
 	return o
 }
 
@@ -242,26 +190,19 @@ func (o *Object) SetLastModified(v time.Time) *Object {
 // It stats the object first if it is not done yet.
 func (o *Object) GetLinkTarget() (string, bool) {
 	o.stat()
-	if o.bit&objectIndexLinkTarget != 0 {
-		return o.linkTarget, true
-	}
-	return "", false
+	return o.attrs.linkTarget.get()
 }
 
 // MustGetLinkTarget returns the link-target, which is the absolute target of a link object, or panics with
 // "object link-target is not set". It stats the object first if it is not done yet.
 func (o *Object) MustGetLinkTarget() string {
 	o.stat()
-	if o.bit&objectIndexLinkTarget == 0 {
-		panic("object link-target is not set")
-	}
-	return o.linkTarget
+	return o.attrs.linkTarget.must("object link-target is not set")
 }
 
 // SetLinkTarget sets the link-target, marks it set and returns o; it never stats.
 func (o *Object) SetLinkTarget(v string) *Object {
-	o.linkTarget = v
-	o.bit |= objectIndexLinkTarget
+	o.attrs.linkTarget.put(v)
 	return o
 }
 
@@ -269,26 +210,19 @@ func (o *Object) SetLinkTarget(v string) *Object {
 // It stats the object first if it is not done yet.
 func (o *Object) GetMultipartID() (string, bool) {
 	o.stat()
-	if o.bit&objectIndexMultipartID != 0 {
-		return o.multipartID, true
-	}
-	return "", false
+	return o.attrs.multipartID.get()
 }
 
 // MustGetMultipartID returns the multipart-id, which is the id of the multipart upload of a part object, or panics with
 // "object multipart-id is not set". It stats the object first if it is not done yet.
 func (o *Object) MustGetMultipartID() string {
 	o.stat()
-	if o.bit&objectIndexMultipartID == 0 {
-		panic("object multipart-id is not set")
-	}
-	return o.multipartID
+	return o.attrs.multipartID.must("object multipart-id is not set")
 }
 
 // SetMultipartID sets the multipart-id, marks it set and returns o; it never stats.
 func (o *Object) SetMultipartID(v string) *Object {
-	o.multipartID = v
-	o.bit |= objectIndexMultipartID
+	o.attrs.multipartID.put(v)
 	return o
 }
 
@@ -296,26 +230,19 @@ func (o *Object) SetMultipartID(v string) *Object {
 // It stats the object first if it is not done yet.
 func (o *Object) GetSystemMetadata() (interface{}, bool) {
 	o.stat()
-	if o.bit&objectIndexSystemMetadata != 0 {
-		return o.systemMetadata, true
-	}
-	return nil, false
+	return o.attrs.systemMetadata.get()
 }
 
 // MustGetSystemMetadata returns the system-metadata, which is the service-defined system metadata (see the service's GetObjectSystemMetadata), or panics with
 // "object system-metadata is not set". It stats the object first if it is not done yet.
 func (o *Object) MustGetSystemMetadata() interface{} {
 	o.stat()
-	if o.bit&objectIndexSystemMetadata == 0 {
-		panic("object system-metadata is not set")
-	}
-	return o.systemMetadata
+	return o.attrs.systemMetadata.must("object system-metadata is not set")
 }
 
 // SetSystemMetadata sets the system-metadata, marks it set and returns o; it never stats.
 func (o *Object) SetSystemMetadata(v interface{}) *Object {
-	o.systemMetadata = v
-	o.bit |= objectIndexSystemMetadata
+	o.attrs.systemMetadata.put(v)
 	return o
 }
 
@@ -323,43 +250,20 @@ func (o *Object) SetSystemMetadata(v interface{}) *Object {
 // It stats the object first if it is not done yet.
 func (o *Object) GetUserMetadata() (map[string]string, bool) {
 	o.stat()
-	if o.bit&objectIndexUserMetadata != 0 {
-		return o.userMetadata, true
-	}
-	return nil, false
+	return o.attrs.userMetadata.get()
 }
 
 // MustGetUserMetadata returns the user-metadata, which is the user-defined metadata, or panics with
 // "object user-metadata is not set". It stats the object first if it is not done yet.
 func (o *Object) MustGetUserMetadata() map[string]string {
 	o.stat()
-	if o.bit&objectIndexUserMetadata == 0 {
-		panic("object user-metadata is not set")
-	}
-	return o.userMetadata
+	return o.attrs.userMetadata.must("object user-metadata is not set")
 }
 
 // SetUserMetadata sets the user-metadata, marks it set and returns o; it never stats.
 func (o *Object) SetUserMetadata(v map[string]string) *Object {
-	o.userMetadata = v
-	o.bit |= objectIndexUserMetadata
+	o.attrs.userMetadata.put(v)
 	return o
-}
-
-// clone replaces every field of o but the client and the stat guard by those of xo.
-func (o *Object) clone(xo *Object) {
-	o.ID, o.Mode, o.Path = xo.ID, xo.Mode, xo.Path
-	o.appendOffset = xo.appendOffset
-	o.contentLength = xo.contentLength
-	o.contentMd5 = xo.contentMd5
-	o.contentType = xo.contentType
-	o.etag = xo.etag
-	o.lastModified = xo.lastModified
-	o.linkTarget = xo.linkTarget
-	o.multipartID = xo.multipartID
-	o.systemMetadata = xo.systemMetadata
-	o.userMetadata = xo.userMetadata
-	o.bit = xo.bit
 }
 
 // StorageMeta is the metadata of a storage: its name, work dir and limits.
@@ -370,35 +274,9 @@ type StorageMeta struct {
 	// WorkDir is the absolute work dir of the storage, e.g. "/" or "/prefix/".
 	WorkDir string
 
-	appendNumberMaximum    int
-	appendSizeMaximum      int64
-	appendTotalSizeMaximum int64
-	copySizeMaximum        int64
-	fetchSizeMaximum       int64
-	location               string
-	moveSizeMaximum        int64
-	multipartNumberMaximum int
-	multipartSizeMaximum   int64
-	multipartSizeMinimum   int64
-	systemMetadata         interface{}
-	writeSizeMaximum       int64
-	bit                    uint64
+	// attrs are the optional fields, each knowing whether it was set.
+	attrs storageMetaAttrs
 }
-
-const (
-	storageMetaIndexAppendNumberMaximum    uint64 = 1 << 0
-	storageMetaIndexAppendSizeMaximum      uint64 = 1 << 1
-	storageMetaIndexAppendTotalSizeMaximum uint64 = 1 << 2
-	storageMetaIndexCopySizeMaximum        uint64 = 1 << 3
-	storageMetaIndexFetchSizeMaximum       uint64 = 1 << 4
-	storageMetaIndexLocation               uint64 = 1 << 5
-	storageMetaIndexMoveSizeMaximum        uint64 = 1 << 6
-	storageMetaIndexMultipartNumberMaximum uint64 = 1 << 7
-	storageMetaIndexMultipartSizeMaximum   uint64 = 1 << 8
-	storageMetaIndexMultipartSizeMinimum   uint64 = 1 << 9
-	storageMetaIndexSystemMetadata         uint64 = 1 << 10
-	storageMetaIndexWriteSizeMaximum       uint64 = 1 << 11
-)
 
 // GetName returns the name of the storage.
 func (m *StorageMeta) GetName() string { return m.Name }
@@ -412,291 +290,247 @@ func (m *StorageMeta) GetWorkDir() string { return m.WorkDir }
 // SetWorkDir sets the absolute work dir of the storage and returns m.
 func (m *StorageMeta) SetWorkDir(v string) *StorageMeta { m.WorkDir = v; return m }
 
+// storageMetaAttrs are the optional fields of StorageMeta.
+type storageMetaAttrs struct {
+	appendNumberMaximum    optional[int]
+	appendSizeMaximum      optional[int64]
+	appendTotalSizeMaximum optional[int64]
+	copySizeMaximum        optional[int64]
+	fetchSizeMaximum       optional[int64]
+	location               optional[string]
+	moveSizeMaximum        optional[int64]
+	multipartNumberMaximum optional[int]
+	multipartSizeMaximum   optional[int64]
+	multipartSizeMinimum   optional[int64]
+	systemMetadata         optional[interface{}]
+	writeSizeMaximum       optional[int64]
+}
+
 // GetAppendNumberMaximum returns the append-number-maximum, which is the maximum number of appends to one object, and whether it is set.
 func (m *StorageMeta) GetAppendNumberMaximum() (int, bool) {
-	if m.bit&storageMetaIndexAppendNumberMaximum != 0 {
-		return m.appendNumberMaximum, true
-	}
-	return 0, false
+
+	return m.attrs.appendNumberMaximum.get()
 }
 
 // MustGetAppendNumberMaximum returns the append-number-maximum, which is the maximum number of appends to one object, or panics with
 // "storage-meta append-number-maximum is not set".
 func (m *StorageMeta) MustGetAppendNumberMaximum() int {
-	if m.bit&storageMetaIndexAppendNumberMaximum == 0 {
-		panic("storage-meta append-number-maximum is not set")
-	}
-	return m.appendNumberMaximum
+
+	return m.attrs.appendNumberMaximum.must("storage-meta append-number-maximum is not set")
 }
 
 // SetAppendNumberMaximum sets the append-number-maximum, marks it set and returns m.
 func (m *StorageMeta) SetAppendNumberMaximum(v int) *StorageMeta {
-	m.appendNumberMaximum = v
-	m.bit |= storageMetaIndexAppendNumberMaximum
+	m.attrs.appendNumberMaximum.put(v)
 	return m
 }
 
 // GetAppendSizeMaximum returns the append-size-maximum, which is the maximum size of one WriteAppend, and whether it is set.
 func (m *StorageMeta) GetAppendSizeMaximum() (int64, bool) {
-	if m.bit&storageMetaIndexAppendSizeMaximum != 0 {
-		return m.appendSizeMaximum, true
-	}
-	return 0, false
+
+	return m.attrs.appendSizeMaximum.get()
 }
 
 // MustGetAppendSizeMaximum returns the append-size-maximum, which is the maximum size of one WriteAppend, or panics with
 // "storage-meta append-size-maximum is not set".
 func (m *StorageMeta) MustGetAppendSizeMaximum() int64 {
-	if m.bit&storageMetaIndexAppendSizeMaximum == 0 {
-		panic("storage-meta append-size-maximum is not set")
-	}
-	return m.appendSizeMaximum
+
+	return m.attrs.appendSizeMaximum.must("storage-meta append-size-maximum is not set")
 }
 
 // SetAppendSizeMaximum sets the append-size-maximum, marks it set and returns m.
 func (m *StorageMeta) SetAppendSizeMaximum(v int64) *StorageMeta {
-	m.appendSizeMaximum = v
-	m.bit |= storageMetaIndexAppendSizeMaximum
+	m.attrs.appendSizeMaximum.put(v)
 	return m
 }
 
 // GetAppendTotalSizeMaximum returns the append-total-size-maximum, which is the maximum total size of an appendable object, and whether it is set.
 func (m *StorageMeta) GetAppendTotalSizeMaximum() (int64, bool) {
-	if m.bit&storageMetaIndexAppendTotalSizeMaximum != 0 {
-		return m.appendTotalSizeMaximum, true
-	}
-	return 0, false
+
+	return m.attrs.appendTotalSizeMaximum.get()
 }
 
 // MustGetAppendTotalSizeMaximum returns the append-total-size-maximum, which is the maximum total size of an appendable object, or panics with
 // "storage-meta append-total-size-maximum is not set".
 func (m *StorageMeta) MustGetAppendTotalSizeMaximum() int64 {
-	if m.bit&storageMetaIndexAppendTotalSizeMaximum == 0 {
-		panic("storage-meta append-total-size-maximum is not set")
-	}
-	return m.appendTotalSizeMaximum
+
+	return m.attrs.appendTotalSizeMaximum.must("storage-meta append-total-size-maximum is not set")
 }
 
 // SetAppendTotalSizeMaximum sets the append-total-size-maximum, marks it set and returns m.
 func (m *StorageMeta) SetAppendTotalSizeMaximum(v int64) *StorageMeta {
-	m.appendTotalSizeMaximum = v
-	m.bit |= storageMetaIndexAppendTotalSizeMaximum
+	m.attrs.appendTotalSizeMaximum.put(v)
 	return m
 }
 
 // GetCopySizeMaximum returns the copy-size-maximum, which is the maximum size of an object Copy accepts, and whether it is set.
 func (m *StorageMeta) GetCopySizeMaximum() (int64, bool) {
-	if m.bit&storageMetaIndexCopySizeMaximum != 0 {
-		return m.copySizeMaximum, true
-	}
-	return 0, false
+
+	return m.attrs.copySizeMaximum.get()
 }
 
 // MustGetCopySizeMaximum returns the copy-size-maximum, which is the maximum size of an object Copy accepts, or panics with
 // "storage-meta copy-size-maximum is not set".
 func (m *StorageMeta) MustGetCopySizeMaximum() int64 {
-	if m.bit&storageMetaIndexCopySizeMaximum == 0 {
-		panic("storage-meta copy-size-maximum is not set")
-	}
-	return m.copySizeMaximum
+
+	return m.attrs.copySizeMaximum.must("storage-meta copy-size-maximum is not set")
 }
 
 // SetCopySizeMaximum sets the copy-size-maximum, marks it set and returns m.
 func (m *StorageMeta) SetCopySizeMaximum(v int64) *StorageMeta {
-	m.copySizeMaximum = v
-	m.bit |= storageMetaIndexCopySizeMaximum
+	m.attrs.copySizeMaximum.put(v)
 	return m
 }
 
 // GetFetchSizeMaximum returns the fetch-size-maximum, which is the maximum size of an object Fetch accepts, and whether it is set.
 func (m *StorageMeta) GetFetchSizeMaximum() (int64, bool) {
-	if m.bit&storageMetaIndexFetchSizeMaximum != 0 {
-		return m.fetchSizeMaximum, true
-	}
-	return 0, false
+
+	return m.attrs.fetchSizeMaximum.get()
 }
 
 // MustGetFetchSizeMaximum returns the fetch-size-maximum, which is the maximum size of an object Fetch accepts, or panics with
 // "storage-meta fetch-size-maximum is not set".
 func (m *StorageMeta) MustGetFetchSizeMaximum() int64 {
-	if m.bit&storageMetaIndexFetchSizeMaximum == 0 {
-		panic("storage-meta fetch-size-maximum is not set")
-	}
-	return m.fetchSizeMaximum
+
+	return m.attrs.fetchSizeMaximum.must("storage-meta fetch-size-maximum is not set")
 }
 
 // SetFetchSizeMaximum sets the fetch-size-maximum, marks it set and returns m.
 func (m *StorageMeta) SetFetchSizeMaximum(v int64) *StorageMeta {
-	m.fetchSizeMaximum = v
-	m.bit |= storageMetaIndexFetchSizeMaximum
+	m.attrs.fetchSizeMaximum.put(v)
 	return m
 }
 
 // GetLocation returns the location, which is the location (region or zone) of the storage, and whether it is set.
 func (m *StorageMeta) GetLocation() (string, bool) {
-	if m.bit&storageMetaIndexLocation != 0 {
-		return m.location, true
-	}
-	return "", false
+
+	return m.attrs.location.get()
 }
 
 // MustGetLocation returns the location, which is the location (region or zone) of the storage, or panics with
 // "storage-meta location is not set".
 func (m *StorageMeta) MustGetLocation() string {
-	if m.bit&storageMetaIndexLocation == 0 {
-		panic("storage-meta location is not set")
-	}
-	return m.location
+
+	return m.attrs.location.must("storage-meta location is not set")
 }
 
 // SetLocation sets the location, marks it set and returns m.
 func (m *StorageMeta) SetLocation(v string) *StorageMeta {
-	m.location = v
-	m.bit |= storageMetaIndexLocation
+	m.attrs.location.put(v)
 	return m
 }
 
 // GetMoveSizeMaximum returns the move-size-maximum, which is the maximum size of an object Move accepts, and whether it is set.
 func (m *StorageMeta) GetMoveSizeMaximum() (int64, bool) {
-	if m.bit&storageMetaIndexMoveSizeMaximum != 0 {
-		return m.moveSizeMaximum, true
-	}
-	return 0, false
+
+	return m.attrs.moveSizeMaximum.get()
 }
 
 // MustGetMoveSizeMaximum returns the move-size-maximum, which is the maximum size of an object Move accepts, or panics with
 // "storage-meta move-size-maximum is not set".
 func (m *StorageMeta) MustGetMoveSizeMaximum() int64 {
-	if m.bit&storageMetaIndexMoveSizeMaximum == 0 {
-		panic("storage-meta move-size-maximum is not set")
-	}
-	return m.moveSizeMaximum
+
+	return m.attrs.moveSizeMaximum.must("storage-meta move-size-maximum is not set")
 }
 
 // SetMoveSizeMaximum sets the move-size-maximum, marks it set and returns m.
 func (m *StorageMeta) SetMoveSizeMaximum(v int64) *StorageMeta {
-	m.moveSizeMaximum = v
-	m.bit |= storageMetaIndexMoveSizeMaximum
+	m.attrs.moveSizeMaximum.put(v)
 	return m
 }
 
 // GetMultipartNumberMaximum returns the multipart-number-maximum, which is the maximum number of parts of a multipart upload, and whether it is set.
 func (m *StorageMeta) GetMultipartNumberMaximum() (int, bool) {
-	if m.bit&storageMetaIndexMultipartNumberMaximum != 0 {
-		return m.multipartNumberMaximum, true
-	}
-	return 0, false
+
+	return m.attrs.multipartNumberMaximum.get()
 }
 
 // MustGetMultipartNumberMaximum returns the multipart-number-maximum, which is the maximum number of parts of a multipart upload, or panics with
 // "storage-meta multipart-number-maximum is not set".
 func (m *StorageMeta) MustGetMultipartNumberMaximum() int {
-	if m.bit&storageMetaIndexMultipartNumberMaximum == 0 {
-		panic("storage-meta multipart-number-maximum is not set")
-	}
-	return m.multipartNumberMaximum
+
+	return m.attrs.multipartNumberMaximum.must("storage-meta multipart-number-maximum is not set")
 }
 
 // SetMultipartNumberMaximum sets the multipart-number-maximum, marks it set and returns m.
 func (m *StorageMeta) SetMultipartNumberMaximum(v int) *StorageMeta {
-	m.multipartNumberMaximum = v
-	m.bit |= storageMetaIndexMultipartNumberMaximum
+	m.attrs.multipartNumberMaximum.put(v)
 	return m
 }
 
 // GetMultipartSizeMaximum returns the multipart-size-maximum, which is the maximum size of one part, and whether it is set.
 func (m *StorageMeta) GetMultipartSizeMaximum() (int64, bool) {
-	if m.bit&storageMetaIndexMultipartSizeMaximum != 0 {
-		return m.multipartSizeMaximum, true
-	}
-	return 0, false
+
+	return m.attrs.multipartSizeMaximum.get()
 }
 
 // MustGetMultipartSizeMaximum returns the multipart-size-maximum, which is the maximum size of one part, or panics with
 // "storage-meta multipart-size-maximum is not set".
 func (m *StorageMeta) MustGetMultipartSizeMaximum() int64 {
-	if m.bit&storageMetaIndexMultipartSizeMaximum == 0 {
-		panic("storage-meta multipart-size-maximum is not set")
-	}
-	return m.multipartSizeMaximum
+
+	return m.attrs.multipartSizeMaximum.must("storage-meta multipart-size-maximum is not set")
 }
 
 // SetMultipartSizeMaximum sets the multipart-size-maximum, marks it set and returns m.
 func (m *StorageMeta) SetMultipartSizeMaximum(v int64) *StorageMeta {
-	m.multipartSizeMaximum = v
-	m.bit |= storageMetaIndexMultipartSizeMaximum
+	m.attrs.multipartSizeMaximum.put(v)
 	return m
 }
 
 // GetMultipartSizeMinimum returns the multipart-size-minimum, which is the minimum size of one part (but the last), and whether it is set.
 func (m *StorageMeta) GetMultipartSizeMinimum() (int64, bool) {
-	if m.bit&storageMetaIndexMultipartSizeMinimum != 0 {
-		return m.multipartSizeMinimum, true
-	}
-	return 0, false
+
+	return m.attrs.multipartSizeMinimum.get()
 }
 
 // MustGetMultipartSizeMinimum returns the multipart-size-minimum, which is the minimum size of one part (but the last), or panics with
 // "storage-meta multipart-size-minimum is not set".
 func (m *StorageMeta) MustGetMultipartSizeMinimum() int64 {
-	if m.bit&storageMetaIndexMultipartSizeMinimum == 0 {
-		panic("storage-meta multipart-size-minimum is not set")
-	}
-	return m.multipartSizeMinimum
+
+	return m.attrs.multipartSizeMinimum.must("storage-meta multipart-size-minimum is not set")
 }
 
 // SetMultipartSizeMinimum sets the multipart-size-minimum, marks it set and returns m.
 func (m *StorageMeta) SetMultipartSizeMinimum(v int64) *StorageMeta {
-	m.multipartSizeMinimum = v
-	m.bit |= storageMetaIndexMultipartSizeMinimum
+	m.attrs.multipartSizeMinimum.put(v)
 	return m
 }
 
 // GetSystemMetadata returns the system-metadata, which is the service-defined system metadata (see the service's GetStorageSystemMetadata), and whether it is set.
 func (m *StorageMeta) GetSystemMetadata() (interface{}, bool) {
-	if m.bit&storageMetaIndexSystemMetadata != 0 {
-		return m.systemMetadata, true
-	}
-	return nil, false
+
+	return m.attrs.systemMetadata.get()
 }
 
 // MustGetSystemMetadata returns the system-metadata, which is the service-defined system metadata (see the service's GetStorageSystemMetadata), or panics with
 // "storage-meta system-metadata is not set".
 func (m *StorageMeta) MustGetSystemMetadata() interface{} {
-	if m.bit&storageMetaIndexSystemMetadata == 0 {
-		panic("storage-meta system-metadata is not set")
-	}
-	return m.systemMetadata
+
+	return m.attrs.systemMetadata.must("storage-meta system-metadata is not set")
 }
 
 // SetSystemMetadata sets the system-metadata, marks it set and returns m.
 func (m *StorageMeta) SetSystemMetadata(v interface{}) *StorageMeta {
-	m.systemMetadata = v
-	m.bit |= storageMetaIndexSystemMetadata
+	m.attrs.systemMetadata.put(v)
 	return m
 }
 
 // GetWriteSizeMaximum returns the write-size-maximum, which is the maximum size of an object Write accepts, and whether it is set.
 func (m *StorageMeta) GetWriteSizeMaximum() (int64, bool) {
-	if m.bit&storageMetaIndexWriteSizeMaximum != 0 {
-		return m.writeSizeMaximum, true
-	}
-	return 0, false
+
+	return m.attrs.writeSizeMaximum.get()
 }
 
 // MustGetWriteSizeMaximum returns the write-size-maximum, which is the maximum size of an object Write accepts, or panics with
 // "storage-meta write-size-maximum is not set".
 func (m *StorageMeta) MustGetWriteSizeMaximum() int64 {
-	if m.bit&storageMetaIndexWriteSizeMaximum == 0 {
-		panic("storage-meta write-size-maximum is not set")
-	}
-	return m.writeSizeMaximum
+
+	return m.attrs.writeSizeMaximum.must("storage-meta write-size-maximum is not set")
 }
 
 // SetWriteSizeMaximum sets the write-size-maximum, marks it set and returns m.
 func (m *StorageMeta) SetWriteSizeMaximum(v int64) *StorageMeta {
-	m.writeSizeMaximum = v
-	m.bit |= storageMetaIndexWriteSizeMaximum
+	m.attrs.writeSizeMaximum.put(v)
 	return m
 }
 
@@ -1533,47 +1367,48 @@ type ObjectPage struct {
 
 // ObjectIterator hands out the items of the pages fetched by its next function.
 type ObjectIterator struct {
-	ctx   context.Context
-	next  NextObjectFunc
-	index int
-	done  bool
-	o     ObjectPage
+	// fetch fills page with the following page (the next function bound to its context).
+	fetch func(page *ObjectPage) error
+	// page is the page last fetched; its Status is the service's cursor.
+	page ObjectPage
+	// unread are the items of page not handed out yet.
+	unread []*Object
+	// final is set once the next function reported the last page.
+	final bool
 }
 
 // NewObjectIterator returns an iterator calling next with ctx and a page whose
 // Status is status.
 func NewObjectIterator(ctx context.Context, next NextObjectFunc, status Continuable) *ObjectIterator {
-	return &ObjectIterator{ctx: ctx, next: next, o: ObjectPage{Status: status}}
+	fetch := func(page *ObjectPage) error { return next(ctx, page) }
+	return &ObjectIterator{fetch: fetch, page: ObjectPage{Status: status}}
 }
 
-// ContinuationToken returns the continuation token of the page status.
+// ContinuationToken returns the continuation token of the page status, or ""
+// when the iterator was made without one.
 func (it *ObjectIterator) ContinuationToken() string {
-	return it.o.Status.ContinuationToken()
+	return continuationToken(it.page.Status)
 }
 
 // Next returns the next item. At the end it returns (nil, IterateDone), the
 // unwrapped sentinel; a failing next function gives an error wrapping it.
 func (it *ObjectIterator) Next() (object *Object, err error) {
-	if it.index < len(it.o.Data) {
-		it.index++
-		return it.o.Data[it.index-1], nil
-	}
-	if it.done {
-		return nil, IterateDone
-	}
-	it.o.Data = it.o.Data[:0]
-	it.index = 0
-	if err := it.next(it.ctx, &it.o); err != nil {
-		if !isIterateDone(err) {
-			return nil, fmt.Errorf("iterator next failed: %w", err)
+	if len(it.unread) == 0 {
+		if it.final {
+			return nil, IterateDone
 		}
-		it.done = true
+		it.page.Data = it.page.Data[:0]
+		it.final, err = pageEnd(it.fetch(&it.page))
+		it.unread = it.page.Data // a failed fetch may still have delivered items
+		if err != nil {
+			return nil, err
+		}
+		if len(it.unread) == 0 {
+			return nil, IterateDone
+		}
 	}
-	if len(it.o.Data) == 0 {
-		return nil, IterateDone
-	}
-	it.index = 1
-	return it.o.Data[0], nil
+	object, it.unread = it.unread[0], it.unread[1:]
+	return object, nil
 }
 
 // NextPartFunc fetches the next page into page: nil means more pages may
@@ -1591,47 +1426,48 @@ type PartPage struct {
 
 // PartIterator hands out the items of the pages fetched by its next function.
 type PartIterator struct {
-	ctx   context.Context
-	next  NextPartFunc
-	index int
-	done  bool
-	o     PartPage
+	// fetch fills page with the following page (the next function bound to its context).
+	fetch func(page *PartPage) error
+	// page is the page last fetched; its Status is the service's cursor.
+	page PartPage
+	// unread are the items of page not handed out yet.
+	unread []*Part
+	// final is set once the next function reported the last page.
+	final bool
 }
 
 // NewPartIterator returns an iterator calling next with ctx and a page whose
 // Status is status.
 func NewPartIterator(ctx context.Context, next NextPartFunc, status Continuable) *PartIterator {
-	return &PartIterator{ctx: ctx, next: next, o: PartPage{Status: status}}
+	fetch := func(page *PartPage) error { return next(ctx, page) }
+	return &PartIterator{fetch: fetch, page: PartPage{Status: status}}
 }
 
-// ContinuationToken returns the continuation token of the page status.
+// ContinuationToken returns the continuation token of the page status, or ""
+// when the iterator was made without one.
 func (it *PartIterator) ContinuationToken() string {
-	return it.o.Status.ContinuationToken()
+	return continuationToken(it.page.Status)
 }
 
 // Next returns the next item. At the end it returns (nil, IterateDone), the
 // unwrapped sentinel; a failing next function gives an error wrapping it.
 func (it *PartIterator) Next() (object *Part, err error) {
-	if it.index < len(it.o.Data) {
-		it.index++
-		return it.o.Data[it.index-1], nil
-	}
-	if it.done {
-		return nil, IterateDone
-	}
-	it.o.Data = it.o.Data[:0]
-	it.index = 0
-	if err := it.next(it.ctx, &it.o); err != nil {
-		if !isIterateDone(err) {
-			return nil, fmt.Errorf("iterator next failed: %w", err)
+	if len(it.unread) == 0 {
+		if it.final {
+			return nil, IterateDone
 		}
-		it.done = true
+		it.page.Data = it.page.Data[:0]
+		it.final, err = pageEnd(it.fetch(&it.page))
+		it.unread = it.page.Data // a failed fetch may still have delivered items
+		if err != nil {
+			return nil, err
+		}
+		if len(it.unread) == 0 {
+			return nil, IterateDone
+		}
 	}
-	if len(it.o.Data) == 0 {
-		return nil, IterateDone
-	}
-	it.index = 1
-	return it.o.Data[0], nil
+	object, it.unread = it.unread[0], it.unread[1:]
+	return object, nil
 }
 
 // NextBlockFunc fetches the next page into page: nil means more pages may
@@ -1649,47 +1485,48 @@ type BlockPage struct {
 
 // BlockIterator hands out the items of the pages fetched by its next function.
 type BlockIterator struct {
-	ctx   context.Context
-	next  NextBlockFunc
-	index int
-	done  bool
-	o     BlockPage
+	// fetch fills page with the following page (the next function bound to its context).
+	fetch func(page *BlockPage) error
+	// page is the page last fetched; its Status is the service's cursor.
+	page BlockPage
+	// unread are the items of page not handed out yet.
+	unread []*Block
+	// final is set once the next function reported the last page.
+	final bool
 }
 
 // NewBlockIterator returns an iterator calling next with ctx and a page whose
 // Status is status.
 func NewBlockIterator(ctx context.Context, next NextBlockFunc, status Continuable) *BlockIterator {
-	return &BlockIterator{ctx: ctx, next: next, o: BlockPage{Status: status}}
+	fetch := func(page *BlockPage) error { return next(ctx, page) }
+	return &BlockIterator{fetch: fetch, page: BlockPage{Status: status}}
 }
 
-// ContinuationToken returns the continuation token of the page status.
+// ContinuationToken returns the continuation token of the page status, or ""
+// when the iterator was made without one.
 func (it *BlockIterator) ContinuationToken() string {
-	return it.o.Status.ContinuationToken()
+	return continuationToken(it.page.Status)
 }
 
 // Next returns the next item. At the end it returns (nil, IterateDone), the
 // unwrapped sentinel; a failing next function gives an error wrapping it.
 func (it *BlockIterator) Next() (object *Block, err error) {
-	if it.index < len(it.o.Data) {
-		it.index++
-		return it.o.Data[it.index-1], nil
-	}
-	if it.done {
-		return nil, IterateDone
-	}
-	it.o.Data = it.o.Data[:0]
-	it.index = 0
-	if err := it.next(it.ctx, &it.o); err != nil {
-		if !isIterateDone(err) {
-			return nil, fmt.Errorf("iterator next failed: %w", err)
+	if len(it.unread) == 0 {
+		if it.final {
+			return nil, IterateDone
 		}
-		it.done = true
+		it.page.Data = it.page.Data[:0]
+		it.final, err = pageEnd(it.fetch(&it.page))
+		it.unread = it.page.Data // a failed fetch may still have delivered items
+		if err != nil {
+			return nil, err
+		}
+		if len(it.unread) == 0 {
+			return nil, IterateDone
+		}
 	}
-	if len(it.o.Data) == 0 {
-		return nil, IterateDone
-	}
-	it.index = 1
-	return it.o.Data[0], nil
+	object, it.unread = it.unread[0], it.unread[1:]
+	return object, nil
 }
 
 // NextStoragerFunc fetches the next page into page: nil means more pages may
@@ -1707,45 +1544,46 @@ type StoragerPage struct {
 
 // StoragerIterator hands out the items of the pages fetched by its next function.
 type StoragerIterator struct {
-	ctx   context.Context
-	next  NextStoragerFunc
-	index int
-	done  bool
-	o     StoragerPage
+	// fetch fills page with the following page (the next function bound to its context).
+	fetch func(page *StoragerPage) error
+	// page is the page last fetched; its Status is the service's cursor.
+	page StoragerPage
+	// unread are the items of page not handed out yet.
+	unread []Storager
+	// final is set once the next function reported the last page.
+	final bool
 }
 
 // NewStoragerIterator returns an iterator calling next with ctx and a page whose
 // Status is status.
 func NewStoragerIterator(ctx context.Context, next NextStoragerFunc, status Continuable) *StoragerIterator {
-	return &StoragerIterator{ctx: ctx, next: next, o: StoragerPage{Status: status}}
+	fetch := func(page *StoragerPage) error { return next(ctx, page) }
+	return &StoragerIterator{fetch: fetch, page: StoragerPage{Status: status}}
 }
 
-// ContinuationToken returns the continuation token of the page status.
+// ContinuationToken returns the continuation token of the page status, or ""
+// when the iterator was made without one.
 func (it *StoragerIterator) ContinuationToken() string {
-	return it.o.Status.ContinuationToken()
+	return continuationToken(it.page.Status)
 }
 
 // Next returns the next item. At the end it returns (nil, IterateDone), the
 // unwrapped sentinel; a failing next function gives an error wrapping it.
 func (it *StoragerIterator) Next() (object Storager, err error) {
-	if it.index < len(it.o.Data) {
-		it.index++
-		return it.o.Data[it.index-1], nil
-	}
-	if it.done {
-		return nil, IterateDone
-	}
-	it.o.Data = it.o.Data[:0]
-	it.index = 0
-	if err := it.next(it.ctx, &it.o); err != nil {
-		if !isIterateDone(err) {
-			return nil, fmt.Errorf("iterator next failed: %w", err)
+	if len(it.unread) == 0 {
+		if it.final {
+			return nil, IterateDone
 		}
-		it.done = true
+		it.page.Data = it.page.Data[:0]
+		it.final, err = pageEnd(it.fetch(&it.page))
+		it.unread = it.page.Data // a failed fetch may still have delivered items
+		if err != nil {
+			return nil, err
+		}
+		if len(it.unread) == 0 {
+			return nil, IterateDone
+		}
 	}
-	if len(it.o.Data) == 0 {
-		return nil, IterateDone
-	}
-	it.index = 1
-	return it.o.Data[0], nil
+	object, it.unread = it.unread[0], it.unread[1:]
+	return object, nil
 }

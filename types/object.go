@@ -9,7 +9,7 @@ package types
 func NewObject(client Storager, done bool) *Object {
 	o := &Object{client: client}
 	if done {
-		o.done.Store(1)
+		o.lazy.Do(func() {})
 	}
 	return o
 }
@@ -17,20 +17,11 @@ func NewObject(client Storager, done bool) *Object {
 // stat runs the lazy stat at most once. An object without a client (an
 // &Object{} literal) panics here, as go-storage's does.
 func (o *Object) stat() {
-	if o.done.Load() == 1 {
-		return
-	}
-	o.m.Lock()
-	defer o.m.Unlock()
-	if o.done.Load() == 1 {
-		return
-	}
-	defer o.done.Store(1)
-	xo, err := o.client.Stat(o.Path)
-	if err != nil || xo == nil {
-		return
-	}
-	o.clone(xo)
+	o.lazy.Do(func() {
+		if xo, err := o.client.Stat(o.Path); err == nil && xo != nil {
+			o.ID, o.Mode, o.Path, o.attrs = xo.ID, xo.Mode, xo.Path, xo.attrs
+		}
+	})
 }
 
 // Part is one uploaded part of a multipart upload.

@@ -111,7 +111,7 @@ func TestObjectLazyStatOnce(t *testing.T) {
 	if got := s.calls.Load(); got != 1 {
 		t.Fatalf("stat ran %d times, want 1", got)
 	}
-	// The stat replaced every field, including the set-bitmap.
+	// The stat replaced every field, including which ones are set.
 	if _, ok := o.GetContentType(); ok {
 		t.Fatal("content type survived the stat")
 	}
@@ -256,6 +256,70 @@ func TestIteratorError(t *testing.T) {
 	if s, err := si.Next(); s != nil || err != IterateDone {
 		t.Fatalf("storager = %v, %v", s, err)
 	}
+}
+
+// A next function that fails after delivering items: Next reports the
+// error, then hands out those items, then asks for the page again (as
+// go-storage's iterators do). The next function sees the iterator's context.
+func TestIteratorFailedPageKeepsItems(t *testing.T) {
+	type key struct{}
+	ctx := context.WithValue(context.Background(), key{}, "v")
+	calls := 0
+	it := NewPartIterator(ctx, func(c context.Context, page *PartPage) error {
+		calls++
+		if c.Value(key{}) != "v" {
+			t.Fatal("next got another context")
+		}
+		if calls == 1 {
+			page.Data = append(page.Data, &Part{Index: 1})
+			return errors.New("cut short")
+		}
+		page.Data = append(page.Data, &Part{Index: 2})
+		return IterateDone
+	}, nil)
+	if _, err := it.Next(); err == nil || err.Error() != "iterator next failed: cut short" {
+		t.Fatalf("first Next err = %v", err)
+	}
+	var got []int
+	for {
+		p, err := it.Next()
+		if err == IterateDone {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, p.Index)
+	}
+	if fmt.Sprint(got) != "[1 2]" || calls != 2 {
+		t.Fatalf("parts %v after %d calls", got, calls)
+	}
+	// An iterator made without a page status has no token (go-storage
+	// panicked here).
+	if tok := it.ContinuationToken(); tok != "" {
+		t.Fatalf("token %q without status", tok)
+	}
+}
+
+// Setting a field to its zero value marks it set; an unset field panics with
+// the documented text.
+func TestObjectZeroValueIsSet(t *testing.T) {
+	o := NewObject(nil, true).SetUserMetadata(nil).SetContentLength(0)
+	if m, ok := o.GetUserMetadata(); !ok || m != nil {
+		t.Fatalf("GetUserMetadata = %v, %v", m, ok)
+	}
+	if n, ok := o.GetContentLength(); !ok || n != 0 {
+		t.Fatalf("GetContentLength = %d, %v", n, ok)
+	}
+	if v, ok := o.GetEtag(); ok || v != "" {
+		t.Fatalf("unset etag = %q, %v", v, ok)
+	}
+	defer func() {
+		if r := recover(); r != "object etag is not set" {
+			t.Fatalf("panic = %v", r)
+		}
+	}()
+	o.MustGetEtag()
 }
 
 func TestErrors(t *testing.T) {

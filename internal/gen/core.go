@@ -29,7 +29,7 @@ func genTypes(path string) error {
 	g := &printer{}
 	g.header("types", "types")
 	g.p("import (")
-	for _, imp := range []string{"context", "fmt", "io", "net/http", "sync", "sync/atomic", "time"} {
+	for _, imp := range []string{"context", "io", "net/http", "sync", "time"} {
 		g.p("%q", imp)
 	}
 	g.p(")")
@@ -49,7 +49,7 @@ func genTypes(path string) error {
 
 func genObject(g *printer) {
 	g.p(`// Object is one object of a storage. Build it with NewObject; it must not be
-// copied (it holds a mutex), so use *Object everywhere.
+// copied (it holds a sync.Once), so use *Object everywhere.
 //
 // The exported fields and their accessors never stat. The optional fields are
 // reached through GetX (value and whether it is set), MustGetX (value, or a
@@ -63,21 +63,15 @@ type Object struct {
 	Mode ObjectMode
 	// Path is the path of the object as the user gave it, '/'-separated, relative to the work dir or absolute.
 	Path string
-`)
-	for _, f := range objectFields {
-		g.p("%s %s", camel(f.Name), f.Type)
-	}
-	g.p(`
+
+	// attrs are the optional fields, each knowing whether it was set.
+	attrs objectAttrs
+	// client stats the object when an optional field is first read.
 	client Storager
-	bit    uint64
-	done   atomic.Uint32
-	m      sync.Mutex
-}`)
-	g.p("const (")
-	for i, f := range objectFields {
-		g.p("objectIndex%s uint64 = 1 << %d", pascal(f.Name), i)
-	}
-	g.p(")")
+	// lazy guards that stat: it runs at most once (never for a complete object).
+	lazy sync.Once
+}
+`)
 	for _, f := range []struct{ name, typ, doc string }{
 		{"ID", "string", "the unique key of the object in its storage"},
 		{"Path", "string", "the path of the object as the user gave it"},
@@ -88,37 +82,7 @@ type Object struct {
 		g.p("// Set%s sets %s and returns o; it never stats.", f.name, f.doc)
 		g.p("func (o *Object) Set%s(v %s) *Object { o.%s = v; return o }", f.name, f.typ, f.name)
 	}
-	for _, f := range objectFields {
-		P, c := pascal(f.Name), camel(f.Name)
-		g.p("// Get%s returns the %s, which %s, and whether it is set.", P, f.Name, f.Doc)
-		g.p("// It stats the object first if it is not done yet.")
-		g.p("func (o *Object) Get%s() (%s, bool) {", P, f.Type)
-		g.p("o.stat()")
-		g.p("if o.bit&objectIndex%s != 0 { return o.%s, true }", P, c)
-		g.p("return %s, false", zero(f.Type))
-		g.p("}")
-		g.p("// MustGet%s returns the %s, which %s, or panics with", P, f.Name, f.Doc)
-		g.p("// \"object %s is not set\". It stats the object first if it is not done yet.", f.Name)
-		g.p("func (o *Object) MustGet%s() %s {", P, f.Type)
-		g.p("o.stat()")
-		g.p("if o.bit&objectIndex%s == 0 { panic(\"object %s is not set\") }", P, f.Name)
-		g.p("return o.%s", c)
-		g.p("}")
-		g.p("// Set%s sets the %s, marks it set and returns o; it never stats.", P, f.Name)
-		g.p("func (o *Object) Set%s(v %s) *Object {", P, f.Type)
-		g.p("o.%s = v", c)
-		g.p("o.bit |= objectIndex%s", P)
-		g.p("return o")
-		g.p("}")
-	}
-	g.p("// clone replaces every field of o but the client and the stat guard by those of xo.")
-	g.p("func (o *Object) clone(xo *Object) {")
-	g.p("o.ID, o.Mode, o.Path = xo.ID, xo.Mode, xo.Path")
-	for _, f := range objectFields {
-		g.p("o.%s = xo.%s", camel(f.Name), camel(f.Name))
-	}
-	g.p("o.bit = xo.bit")
-	g.p("}")
+	genAttrs(g, attrOwner{typ: "Object", recv: "o", attrs: "objectAttrs", subject: "object", lazy: true}, objectFields)
 }
 
 func genStorageMeta(g *printer) {
@@ -129,17 +93,11 @@ type StorageMeta struct {
 	Name string
 	// WorkDir is the absolute work dir of the storage, e.g. "/" or "/prefix/".
 	WorkDir string
+
+	// attrs are the optional fields, each knowing whether it was set.
+	attrs storageMetaAttrs
+}
 `)
-	for _, f := range storageMetaFields {
-		g.p("%s %s", camel(f.Name), f.Type)
-	}
-	g.p("bit uint64")
-	g.p("}")
-	g.p("const (")
-	for i, f := range storageMetaFields {
-		g.p("storageMetaIndex%s uint64 = 1 << %d", pascal(f.Name), i)
-	}
-	g.p(")")
 	for _, f := range []struct{ name, doc string }{
 		{"Name", "the name of the storage"}, {"WorkDir", "the absolute work dir of the storage"},
 	} {
@@ -148,25 +106,39 @@ type StorageMeta struct {
 		g.p("// Set%s sets %s and returns m.", f.name, f.doc)
 		g.p("func (m *StorageMeta) Set%s(v string) *StorageMeta { m.%s = v; return m }", f.name, f.name)
 	}
-	for _, f := range storageMetaFields {
-		P, c := pascal(f.Name), camel(f.Name)
-		g.p("// Get%s returns the %s, which %s, and whether it is set.", P, f.Name, f.Doc)
-		g.p("func (m *StorageMeta) Get%s() (%s, bool) {", P, f.Type)
-		g.p("if m.bit&storageMetaIndex%s != 0 { return m.%s, true }", P, c)
-		g.p("return %s, false", zero(f.Type))
-		g.p("}")
+	genAttrs(g, attrOwner{typ: "StorageMeta", recv: "m", attrs: "storageMetaAttrs", subject: "storage-meta"}, storageMetaFields)
+}
+
+// attrOwner describes a type with optional fields: Object or StorageMeta.
+type attrOwner struct {
+	typ, recv string
+	attrs     string // the struct type holding the optional fields
+	subject   string // names the owner in the "<subject> <field> is not set" panic
+	lazy      bool   // reading a field stats the owner first
+}
+
+// genAttrs writes the struct of the optional fields of ow (each an
+// optional[T], see types/optional.go) and their GetX, MustGetX and SetX.
+func genAttrs(g *printer, ow attrOwner, fields []infoField) {
+	g.p("// %s are the optional fields of %s.", ow.attrs, ow.typ)
+	g.p("type %s struct {", ow.attrs)
+	for _, f := range fields {
+		g.p("%s optional[%s]", camel(f.Name), f.Type)
+	}
+	g.p("}")
+	stat, statDoc := "", ""
+	if ow.lazy {
+		stat, statDoc = ow.recv+".stat()", "\n// It stats the object first if it is not done yet."
+	}
+	for _, f := range fields {
+		P, attr := pascal(f.Name), ow.recv+".attrs."+camel(f.Name)
+		g.p("// Get%s returns the %s, which %s, and whether it is set.%s", P, f.Name, f.Doc, statDoc)
+		g.p("func (%s *%s) Get%s() (%s, bool) {\n%s\nreturn %s.get()\n}", ow.recv, ow.typ, P, f.Type, stat, attr)
 		g.p("// MustGet%s returns the %s, which %s, or panics with", P, f.Name, f.Doc)
-		g.p("// \"storage-meta %s is not set\".", f.Name)
-		g.p("func (m *StorageMeta) MustGet%s() %s {", P, f.Type)
-		g.p("if m.bit&storageMetaIndex%s == 0 { panic(\"storage-meta %s is not set\") }", P, f.Name)
-		g.p("return m.%s", c)
-		g.p("}")
-		g.p("// Set%s sets the %s, marks it set and returns m.", P, f.Name)
-		g.p("func (m *StorageMeta) Set%s(v %s) *StorageMeta {", P, f.Type)
-		g.p("m.%s = v", c)
-		g.p("m.bit |= storageMetaIndex%s", P)
-		g.p("return m")
-		g.p("}")
+		g.p("// \"%s %s is not set\".%s", ow.subject, f.Name, strings.TrimPrefix(statDoc, "\n//"))
+		g.p("func (%s *%s) MustGet%s() %s {\n%s\nreturn %s.must(%q)\n}", ow.recv, ow.typ, P, f.Type, stat, attr, ow.subject+" "+f.Name+" is not set")
+		g.p("// Set%s sets the %s, marks it set and returns %s%s.", P, f.Name, ow.recv, map[bool]string{true: "; it never stats"}[ow.lazy])
+		g.p("func (%s *%s) Set%s(v %s) *%s {\n%s.put(v)\nreturn %s\n}", ow.recv, ow.typ, P, f.Type, ow.typ, attr, ow.recv)
 	}
 }
 
@@ -232,47 +204,48 @@ type %[1]sPage struct {
 
 // %[1]sIterator hands out the items of the pages fetched by its next function.
 type %[1]sIterator struct {
-	ctx   context.Context
-	next  Next%[1]sFunc
-	index int
-	done  bool
-	o     %[1]sPage
+	// fetch fills page with the following page (the next function bound to its context).
+	fetch func(page *%[1]sPage) error
+	// page is the page last fetched; its Status is the service's cursor.
+	page %[1]sPage
+	// unread are the items of page not handed out yet.
+	unread []%[2]s
+	// final is set once the next function reported the last page.
+	final bool
 }
 
 // New%[1]sIterator returns an iterator calling next with ctx and a page whose
 // Status is status.
 func New%[1]sIterator(ctx context.Context, next Next%[1]sFunc, status Continuable) *%[1]sIterator {
-	return &%[1]sIterator{ctx: ctx, next: next, o: %[1]sPage{Status: status}}
+	fetch := func(page *%[1]sPage) error { return next(ctx, page) }
+	return &%[1]sIterator{fetch: fetch, page: %[1]sPage{Status: status}}
 }
 
-// ContinuationToken returns the continuation token of the page status.
+// ContinuationToken returns the continuation token of the page status, or ""
+// when the iterator was made without one.
 func (it *%[1]sIterator) ContinuationToken() string {
-	return it.o.Status.ContinuationToken()
+	return continuationToken(it.page.Status)
 }
 
 // Next returns the next item. At the end it returns (nil, IterateDone), the
 // unwrapped sentinel; a failing next function gives an error wrapping it.
 func (it *%[1]sIterator) Next() (object %[2]s, err error) {
-	if it.index < len(it.o.Data) {
-		it.index++
-		return it.o.Data[it.index-1], nil
-	}
-	if it.done {
-		return nil, IterateDone
-	}
-	it.o.Data = it.o.Data[:0]
-	it.index = 0
-	if err := it.next(it.ctx, &it.o); err != nil {
-		if !isIterateDone(err) {
-			return nil, fmt.Errorf("iterator next failed: %%w", err)
+	if len(it.unread) == 0 {
+		if it.final {
+			return nil, IterateDone
 		}
-		it.done = true
+		it.page.Data = it.page.Data[:0]
+		it.final, err = pageEnd(it.fetch(&it.page))
+		it.unread = it.page.Data // a failed fetch may still have delivered items
+		if err != nil {
+			return nil, err
+		}
+		if len(it.unread) == 0 {
+			return nil, IterateDone
+		}
 	}
-	if len(it.o.Data) == 0 {
-		return nil, IterateDone
-	}
-	it.index = 1
-	return it.o.Data[0], nil
+	object, it.unread = it.unread[0], it.unread[1:]
+	return object, nil
 }
 `, kind, item)
 }

@@ -216,7 +216,7 @@ type infoField struct {
 	Doc  string
 }
 
-// objectFields are the optional (bitmap) fields of Object, in bit order.
+// objectFields are the optional fields of Object, in declaration order.
 var objectFields = []infoField{
 	{"append-offset", "int64", "is the offset where the next WriteAppend writes"},
 	{"content-length", "int64", "is the size of the content in bytes"},
@@ -230,7 +230,7 @@ var objectFields = []infoField{
 	{"user-metadata", "map[string]string", "is the user-defined metadata"},
 }
 
-// storageMetaFields are the optional fields of StorageMeta, in bit order.
+// storageMetaFields are the optional fields of StorageMeta, in declaration order.
 var storageMetaFields = []infoField{
 	{"append-number-maximum", "int", "is the maximum number of appends to one object"},
 	{"append-size-maximum", "int64", "is the maximum size of one WriteAppend"},

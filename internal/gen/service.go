@@ -682,50 +682,20 @@ func (s *svcGen) genOpParser(n *namespaceDef, kind nsKind, op operation) {
 	g.p("}")
 }
 
-// genOp writes the exported operation, its WithContext twin and the call of
-// the hand-written implementation.
+// genOp writes the exported operation, its WithContext twin (unless the
+// operation is local) and the call of the hand-written implementation.
 func (s *svcGen) genOp(n *namespaceDef, kind nsKind, op operation) {
 	g := s.g
-	M := op.method()
-	impl := camel(op.Name)
+	M, impl := op.method(), camel(op.Name)
 	req, opt := n.opPairs(op.Name)
-	args := op.args()
-	pairsDoc := "no pairs"
-	if len(req)+len(opt) > 0 {
-		var parts []string
-		if len(req) > 0 {
-			parts = append(parts, "required: "+strings.Join(req, ", "))
-		}
-		if len(opt) > 0 {
-			parts = append(parts, "optional: "+strings.Join(opt, ", "))
-		}
-		pairsDoc = "pairs " + strings.Join(parts, "; ")
-	}
-	rewrite := func() {
-		for _, p := range op.Params {
-			if p.Type == "string" && pathParams[p.Name] {
-				g.p("%s = strings.ReplaceAll(%s, \"\\\\\", \"/\")", p.Name, p.Name)
-			}
-		}
-	}
-	prep := func(ignoreErr bool) {
-		g.p("pairs = append(pairs[:len(pairs):len(pairs)], s.defaultPairs.%s...)", M)
-		if ignoreErr {
-			g.p("opt, _ := s.parsePair%s%s(pairs)", kind.Struct, M)
-			return
-		}
-		g.p("var opt pair%s%s", kind.Struct, M)
-		g.p("opt, err = s.parsePair%s%s(pairs)", kind.Struct, M)
-		g.p("if err != nil { return }")
-	}
 	if op.Local {
 		g.p("// %s %s", M, op.Doc)
 		g.p("//")
-		g.p("// It accepts %s; pair errors are ignored. It calls s.%s.", pairsDoc, impl)
+		g.p("// It accepts %s; pair errors are ignored. It calls s.%s.", pairsDoc(req, opt), impl)
 		g.p("func (s *%s) %s(%s) %s {", kind.Struct, M, op.params(false), op.results())
-		prep(true)
-		rewrite()
-		g.p("return s.%s(%s)", impl, strings.Join(append(args, "opt"), ", "))
+		s.parseOpPairs(kind, M, true)
+		s.slashPaths(op)
+		g.p("return s.%s(%s)", impl, strings.Join(append(op.args(), "opt"), ", "))
 		g.p("}")
 		return
 	}
@@ -733,37 +703,87 @@ func (s *svcGen) genOp(n *namespaceDef, kind nsKind, op operation) {
 	g.p("//")
 	g.p("// It is %sWithContext with context.Background().", M)
 	g.p("func (s *%s) %s(%s) %s {", kind.Struct, M, op.params(false), op.results())
-	g.p("return s.%sWithContext(%s)", M, strings.Join(append(append([]string{"context.Background()"}, args...), "pairs..."), ", "))
+	g.p("return s.%sWithContext(%s)", M, strings.Join(append(append([]string{"context.Background()"}, op.args()...), "pairs..."), ", "))
 	g.p("}")
 	g.p("// %sWithContext %s", M, op.Doc)
 	g.p("//")
-	g.p("// It accepts %s. Errors are wrapped by s.formatError; it calls s.%s.", pairsDoc, impl)
+	g.p("// It accepts %s. Errors are wrapped by s.formatError; it calls s.%s.", pairsDoc(req, opt), impl)
 	g.p("func (s *%s) %sWithContext(%s) %s {", kind.Struct, M, op.params(true), op.results())
-	var fmtArgs []string
-	if kind == serviceKind {
-		name := `""`
-		if len(op.Params) > 0 && op.Params[0].Name == "name" {
-			name = "name"
-		}
-		fmtArgs = []string{name}
-	} else {
-		fmtArgs = op.pathArgs()
-	}
 	g.p("defer func() {")
-	g.p("if err != nil { err = s.formatError(%s) }", strings.Join(append([]string{fmt.Sprintf("%q", op.Name), "err"}, fmtArgs...), ", "))
+	g.p("if err != nil { err = s.formatError(%s) }", strings.Join(formatErrorArgs(kind, op), ", "))
 	g.p("}()")
-	if mode := n.mode(op); mode != "" {
-		g.p("if o == nil || o.Mode&%s == 0 {", mode)
-		g.p("var actual ObjectMode")
-		g.p("if o != nil { actual = o.Mode }")
-		g.p("err = services.ObjectModeInvalidError{Expected: %s, Actual: actual}", mode)
-		g.p("return")
-		g.p("}")
-	}
-	prep(false)
-	rewrite()
-	g.p("return s.%s(%s)", impl, strings.Join(append(append([]string{"ctx"}, args...), "opt"), ", "))
+	s.checkMode(n.mode(op))
+	s.parseOpPairs(kind, M, false)
+	s.slashPaths(op)
+	g.p("return s.%s(%s)", impl, strings.Join(append(append([]string{"ctx"}, op.args()...), "opt"), ", "))
 	g.p("}")
+}
+
+// pairsDoc describes the pairs an operation accepts.
+func pairsDoc(req, opt []string) string {
+	var parts []string
+	if len(req) > 0 {
+		parts = append(parts, "required: "+strings.Join(req, ", "))
+	}
+	if len(opt) > 0 {
+		parts = append(parts, "optional: "+strings.Join(opt, ", "))
+	}
+	if len(parts) == 0 {
+		return "no pairs"
+	}
+	return "pairs " + strings.Join(parts, "; ")
+}
+
+// formatErrorArgs are the arguments of the formatError call of op: its name,
+// err, and what names the failing object (a bucket for service operations).
+func formatErrorArgs(kind nsKind, op operation) []string {
+	args := []string{fmt.Sprintf("%q", op.Name), "err"}
+	if kind != serviceKind {
+		return append(args, op.pathArgs()...)
+	}
+	if len(op.Params) > 0 && op.Params[0].Name == "name" {
+		return append(args, "name")
+	}
+	return append(args, `""`)
+}
+
+// checkMode writes the check that the object handed to an operation has
+// mode (a types constant); "" means the operation takes any object.
+func (s *svcGen) checkMode(mode string) {
+	if mode == "" {
+		return
+	}
+	g := s.g
+	g.p("if o == nil || o.Mode&%s == 0 {", mode)
+	g.p("var actual ObjectMode")
+	g.p("if o != nil { actual = o.Mode }")
+	g.p("err = services.ObjectModeInvalidError{Expected: %s, Actual: actual}", mode)
+	g.p("return")
+	g.p("}")
+}
+
+// parseOpPairs writes the parsing of the caller's pairs, followed by the
+// storage's default pairs of the operation M, into opt. A local operation
+// ignores pair errors; the others return them.
+func (s *svcGen) parseOpPairs(kind nsKind, M string, ignoreErr bool) {
+	g := s.g
+	g.p("pairs = append(pairs[:len(pairs):len(pairs)], s.defaultPairs.%s...)", M)
+	if ignoreErr {
+		g.p("opt, _ := s.parsePair%s%s(pairs)", kind.Struct, M)
+		return
+	}
+	g.p("var opt pair%s%s", kind.Struct, M)
+	g.p("opt, err = s.parsePair%s%s(pairs)", kind.Struct, M)
+	g.p("if err != nil { return }")
+}
+
+// slashPaths writes the rewrite of backslashes to '/' in the path parameters of op.
+func (s *svcGen) slashPaths(op operation) {
+	for _, p := range op.Params {
+		if p.Type == "string" && pathParams[p.Name] {
+			s.g.p("%s = strings.ReplaceAll(%s, \"\\\\\", \"/\")", p.Name, p.Name)
+		}
+	}
 }
 
 // qualifiers returns the identifiers X used as X.Y (and not as a.X.Y) in Go
