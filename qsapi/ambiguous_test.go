@@ -3,7 +3,6 @@ package qsapi_test
 import (
 	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,40 +10,32 @@ import (
 
 	"github.com/qsgo/qsgo/internal/faults"
 	"github.com/qsgo/qsgo/qsapi"
-	"github.com/qsgo/qsgo/qslocal"
 )
 
 const ambBucket = "ambiguous"
 
-// ambEnv is a qslocal server, a direct client to it and a client that goes
-// through a fault proxy (retrying without sleeping).
+// ambEnv is a faults.Env (a qslocal server and a direct client to it) with
+// a client that goes through a fault proxy (retrying without sleeping).
 type ambEnv struct {
-	direct, viaProxy *qsapi.Client
-	proxy            *faults.Proxy
+	*faults.Env
+	viaProxy *qsapi.Client
+	proxy    *faults.Proxy
 }
 
 func newAmbEnv(t *testing.T) *ambEnv {
 	t.Helper()
-	ts := qslocal.StartTest(t, func(o *qslocal.Options) { o.Memory = true; o.MinPartSize = 1 })
-	ts.CreateBucket(ambBucket)
-	p, err := faults.New(ts.Endpoint)
+	e := faults.NewEnv(t, ambBucket)
+	p := e.Proxy(t)
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	c, err := qsapi.New(qsapi.Options{Protocol: "http", Host: "127.0.0.1", Port: p.Port(),
+		AccessKeyID: e.Server.AccessKeyID, SecretAccessKey: e.Server.SecretAccessKey,
+		HTTPClient: &http.Client{Transport: tr},
+		Retry:      qsapi.RetryPolicy{MaxAttempts: 3, Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = p.Close() })
-	mk := func(port int) *qsapi.Client {
-		tr := &http.Transport{}
-		t.Cleanup(tr.CloseIdleConnections)
-		c, err := qsapi.New(qsapi.Options{Protocol: "http", Host: "127.0.0.1", Port: port,
-			AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey,
-			HTTPClient: &http.Client{Transport: tr},
-			Retry:      qsapi.RetryPolicy{MaxAttempts: 3, Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	return &ambEnv{direct: mk(ts.Port), viaProxy: mk(p.Port()), proxy: p}
+	return &ambEnv{Env: e, viaProxy: c, proxy: p}
 }
 
 // methods lists the methods of the requests the proxy saw, in order.
@@ -56,27 +47,17 @@ func (e *ambEnv) methods() []string {
 	return out
 }
 
+// content is the text of key (fatal when it does not exist).
 func (e *ambEnv) content(t *testing.T, key string) string {
 	t.Helper()
-	out, err := e.direct.GetObject(context.Background(), ambBucket, key, nil)
-	if err != nil {
-		t.Fatalf("get %s: %v", key, err)
-	}
-	defer out.Body.Close()
-	b, err := io.ReadAll(out.Body)
-	if err != nil {
-		t.Fatal(err)
+	b := e.Read(t, key)
+	if b == nil {
+		t.Fatalf("get %s: no such object", key)
 	}
 	return string(b)
 }
 
-func (e *ambEnv) put(t *testing.T, key, data string) {
-	t.Helper()
-	if _, err := e.direct.PutObject(context.Background(), ambBucket, key, strings.NewReader(data),
-		&qsapi.PutObjectInput{ContentLength: int64(len(data))}); err != nil {
-		t.Fatal(err)
-	}
-}
+func (e *ambEnv) put(t *testing.T, key, data string) { t.Helper(); e.Put(t, key, []byte(data)) }
 
 func sameMethods(got []string, want ...string) bool {
 	return strings.Join(got, " ") == strings.Join(want, " ")
@@ -87,7 +68,7 @@ func TestAmbiguousAppend(t *testing.T) {
 	appendIn := func(s string) *qsapi.AppendObjectInput { return &qsapi.AppendObjectInput{ContentLength: int64(len(s))} }
 	t.Run("applied append whose response was lost succeeds once", func(t *testing.T) {
 		e := newAmbEnv(t)
-		if _, err := e.direct.AppendObject(ctx, ambBucket, "log", 0, strings.NewReader("first,"), appendIn("first,")); err != nil {
+		if _, err := e.Direct.AppendObject(ctx, ambBucket, "log", 0, strings.NewReader("first,"), appendIn("first,")); err != nil {
 			t.Fatal(err)
 		}
 		e.proxy.Add(faults.Rule{Match: faults.HasQuery("append"), Faults: []faults.Fault{{Kind: faults.ResetBeforeResponse}}})
@@ -107,7 +88,7 @@ func TestAmbiguousAppend(t *testing.T) {
 	})
 	t.Run("lost attempt not applied and a wrong position stays an error", func(t *testing.T) {
 		e := newAmbEnv(t)
-		if _, err := e.direct.AppendObject(ctx, ambBucket, "log", 0, strings.NewReader("first,"), appendIn("first,")); err != nil {
+		if _, err := e.Direct.AppendObject(ctx, ambBucket, "log", 0, strings.NewReader("first,"), appendIn("first,")); err != nil {
 			t.Fatal(err)
 		}
 		// The first attempt never reaches the server; the position is wrong
@@ -123,7 +104,7 @@ func TestAmbiguousAppend(t *testing.T) {
 	})
 	t.Run("position mismatch without a lost attempt sends no HEAD", func(t *testing.T) {
 		e := newAmbEnv(t)
-		if _, err := e.direct.AppendObject(ctx, ambBucket, "log", 0, strings.NewReader("first,"), appendIn("first,")); err != nil {
+		if _, err := e.Direct.AppendObject(ctx, ambBucket, "log", 0, strings.NewReader("first,"), appendIn("first,")); err != nil {
 			t.Fatal(err)
 		}
 		e.proxy.Add(faults.Rule{Match: faults.HasQuery("append"), Faults: []faults.Fault{{Kind: faults.Status, Code: 503}}})
@@ -141,13 +122,13 @@ func TestAmbiguousCompleteMultipart(t *testing.T) {
 	ctx := context.Background()
 	upload := func(t *testing.T, e *ambEnv, key string) (string, []qsapi.CompletedPart) {
 		t.Helper()
-		up, err := e.direct.InitiateMultipartUpload(ctx, ambBucket, key, nil)
+		up, err := e.Direct.InitiateMultipartUpload(ctx, ambBucket, key, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var parts []qsapi.CompletedPart
 		for i, s := range []string{"part0-", "part1"} {
-			out, err := e.direct.UploadPart(ctx, ambBucket, key, up.UploadID, i, strings.NewReader(s),
+			out, err := e.Direct.UploadPart(ctx, ambBucket, key, up.UploadID, i, strings.NewReader(s),
 				&qsapi.UploadPartInput{ContentLength: int64(len(s))})
 			if err != nil {
 				t.Fatal(err)
@@ -182,7 +163,7 @@ func TestAmbiguousCompleteMultipart(t *testing.T) {
 		// The upload is aborted behind the client's back and the first
 		// attempt never reaches the server.
 		id, parts := upload(t, e, "big")
-		if _, err := e.direct.AbortMultipartUpload(ctx, ambBucket, "big", id); err != nil {
+		if _, err := e.Direct.AbortMultipartUpload(ctx, ambBucket, "big", id); err != nil {
 			t.Fatal(err)
 		}
 		e.proxy.Add(faults.Rule{Match: completeReq, Faults: []faults.Fault{{Kind: faults.ResetOnRequest}}})
@@ -222,7 +203,7 @@ func TestAmbiguousMove(t *testing.T) {
 		if got := e.content(t, "dst"); got != "moving data" {
 			t.Fatalf("content %q", got)
 		}
-		if _, err := e.direct.HeadObject(ctx, ambBucket, "src", nil); !qsapi.IsNotFound(err) {
+		if _, err := e.Direct.HeadObject(ctx, ambBucket, "src", nil); !qsapi.IsNotFound(err) {
 			t.Fatalf("source after move: %v", err)
 		}
 		if m := e.methods(); !sameMethods(m, "PUT", "PUT", "HEAD") {
@@ -276,7 +257,7 @@ func TestAmbiguousBucketCalls(t *testing.T) {
 		if m := e.methods(); !sameMethods(m, "PUT", "PUT", "HEAD") {
 			t.Fatalf("requests %v", m)
 		}
-		if _, err := e.direct.HeadBucket(ctx, "new-bucket"); err != nil {
+		if _, err := e.Direct.HeadBucket(ctx, "new-bucket"); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -293,7 +274,7 @@ func TestAmbiguousBucketCalls(t *testing.T) {
 		if _, err := e.viaProxy.DeleteBucket(ctx, ambBucket); err != nil {
 			t.Fatalf("DeleteBucket: %v (requests %v)", err, e.methods())
 		}
-		if _, err := e.direct.HeadBucket(ctx, ambBucket); !qsapi.IsNotFound(err) {
+		if _, err := e.Direct.HeadBucket(ctx, ambBucket); !qsapi.IsNotFound(err) {
 			t.Fatalf("bucket after delete: %v", err)
 		}
 	})

@@ -21,7 +21,7 @@ import (
 	"go.uber.org/goleak"
 )
 
-// Env is an in-process qslocal server (in memory, 1 KiB minimum part size)
+// Env is an in-process qslocal server (in memory, any part size accepted)
 // with one bucket, and a client that reaches it directly, without faults, to
 // set up and check state.
 type Env struct {
@@ -33,7 +33,7 @@ type Env struct {
 // NewEnv starts the server of an Env with bucket; everything stops when t ends.
 func NewEnv(t testing.TB, bucket string) *Env {
 	t.Helper()
-	ts := qslocal.StartTest(t, func(o *qslocal.Options) { o.Memory = true; o.MinPartSize = 1 << 10 })
+	ts := qslocal.StartTest(t, func(o *qslocal.Options) { o.Memory = true; o.MinPartSize = 1 })
 	ts.CreateBucket(bucket)
 	direct, err := qsapi.New(qsapi.Options{Protocol: "http", Host: ts.Host, Port: ts.Port,
 		AccessKeyID: ts.AccessKeyID, SecretAccessKey: ts.SecretAccessKey})
