@@ -172,6 +172,4 @@ func (c *tc) get(bucket, key string, opts ...reqOpt) []byte {
 
 func qesc(s string) string { return url.QueryEscape(s) }
 
-func md5b64(b []byte) string { s := md5.Sum(b); return base64.StdEncoding.EncodeToString(s[:]) }
-
 func etagOf(b []byte) string { s := md5.Sum(b); return quoteETag(s[:]) }

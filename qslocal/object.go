@@ -281,7 +281,7 @@ func (s *Server) getObject(q *request) *apiError {
 	}
 	for _, k := range responseOverrides {
 		if v := q.get(k); v != "" {
-			wh.Set(http.CanonicalHeaderKey(strings.TrimPrefix(k, "response-")), v)
+			wh.Set(strings.TrimPrefix(k, "response-"), v)
 		}
 	}
 	start, n, status, e := objectRange(q, o, head)

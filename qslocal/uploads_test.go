@@ -46,9 +46,7 @@ func TestListUploadsPaging(t *testing.T) {
 			for _, u := range lu.Uploads {
 				got = append(got, u.Key+"#"+u.UploadID)
 			}
-			for _, p := range lu.CommonPrefixes {
-				got = append(got, p)
-			}
+			got = append(got, lu.CommonPrefixes...)
 			if !lu.HasMore {
 				if lu.NextKeyMarker != "" || lu.NextUploadIDMarker != "" {
 					t.Fatalf("last page carries next markers: %+v", lu)

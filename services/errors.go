@@ -144,13 +144,10 @@ func (e StorageError) Error() string {
 // Unwrap returns Err.
 func (e StorageError) Unwrap() error { return e.Err }
 
-// describe formats a servicer or storager with %s without panicking on a nil one.
-func describe(v fmt.Stringer) string {
-	if v == nil {
-		return "<nil>"
-	}
-	return fmt.Sprintf("%s", v)
-}
+// describe formats a servicer or storager without panicking on a nil one:
+// fmt prints "<nil>" for a nil interface and for a nil pointer whose String
+// method would dereference it.
+func describe(v fmt.Stringer) string { return fmt.Sprint(v) }
 
 // errString formats an error without panicking on nil.
 func errString(err error) string {

@@ -172,6 +172,28 @@ func TestErrorStructs(t *testing.T) {
 	}
 }
 
+// named is a storager whose String reads its receiver.
+type named struct {
+	types.UnimplementedStorager
+	name string
+}
+
+func (n *named) String() string { return n.name }
+
+// An error around a nil storager or servicer, even a typed nil one, prints
+// "<nil>" instead of panicking.
+func TestErrorStructsNilDescribed(t *testing.T) {
+	var typedNil *named
+	for _, err := range []error{
+		StorageError{Op: "stat", Err: ErrObjectNotExist, Storager: typedNil},
+		StorageError{Op: "stat", Err: ErrObjectNotExist},
+	} {
+		if got := err.Error(); got != "stat: <nil>: object not exist" {
+			t.Errorf("Error() = %q", got)
+		}
+	}
+}
+
 func TestInitErrorRedactsSecrets(t *testing.T) {
 	e := InitError{Op: "new_storager", Type: "x", Err: ErrUnexpected, Pairs: []types.Pair{
 		{Key: "credential", Value: "hmac:AK:SECRETSK"}, {Key: "encryption_customer_key", Value: []byte("KEYBYTES")},

@@ -73,6 +73,7 @@ func TestAll(t *testing.T, store types.Storager, opts Options) {
 	_, isAppender := store.(types.Appender)
 	_, isFetcher := store.(types.Fetcher)
 	_, isLinker := store.(types.Linker)
+	//lint:ignore SA1019 Reacher is deprecated in go-storage v4 but still part of its API, which this covers
 	_, isReacher := store.(types.Reacher)
 
 	run("Appender", isAppender, "store does not implement types.Appender",

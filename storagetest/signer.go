@@ -41,6 +41,7 @@ func (e *env) send(what string, req *http.Request, h io.Writer) *http.Response {
 // Reach without the required expire pair fails with
 // ErrRestrictionDissatisfied (op "reach").
 func TestReacher(t *testing.T, store types.Storager) {
+	//lint:ignore SA1019 Reacher is deprecated in go-storage v4 but still part of its API, which this covers
 	r, ok := store.(types.Reacher)
 	if !ok {
 		t.Fatalf("%s does not implement types.Reacher", store)

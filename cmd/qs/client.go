@@ -16,6 +16,7 @@ import (
 
 	"github.com/qsgo/qsgo/pairs"
 	"github.com/qsgo/qsgo/pkg/credential"
+	//lint:ignore SA1019 the endpoint pair keeps go-storage v4's format, which this deprecated package parses
 	"github.com/qsgo/qsgo/pkg/endpoint"
 	"github.com/qsgo/qsgo/pkg/httpclient"
 	"github.com/qsgo/qsgo/qsapi"
@@ -151,6 +152,7 @@ func newRemote(cfg *config, hc *http.Client) (*remote, error) {
 			opts.Retry.MaxAttempts = cfg.ConnectionRetries + 1
 		}
 		if ep != "" {
+			//lint:ignore SA1019 the endpoint pair keeps go-storage v4's format, which this deprecated package parses
 			v, err := endpoint.Parse(ep)
 			if err != nil {
 				return nil, usagef("endpoint %q: %v", ep, err)

@@ -425,6 +425,7 @@ func (d *demo) moveBig(ctx context.Context, big []byte) (string, error) {
 // reach gets a file through a Reach URL with plain HTTP.
 func (d *demo) reach(ctx context.Context, files map[string][]byte) (string, error) {
 	s := d.store
+	//lint:ignore SA1019 Reacher is deprecated in go-storage v4 but still part of its API, which this covers
 	r, ok := s.(types.Reacher)
 	if !ok {
 		return "", errors.New("not a Reacher")

@@ -1,8 +1,8 @@
 package compat
 
-// Exact types of the constants and struct fields of sections 1 to 6: an
-// untyped literal in a composite literal would accept a field of the wrong
-// type, these assignments do not.
+// Exact types of the constants and struct fields of the go-storage v4
+// surface: an untyped literal in a composite literal would accept a field of
+// the wrong type, these typed declarations do not.
 
 import (
 	"errors"
@@ -33,53 +33,64 @@ var (
 	_ rand.Source         = randbytes.Rand{}.Source
 )
 
-// Field types, by assignment to typed variables.
+// Field types, by typed declarations.
 var _ = func(o *types.Object, p *types.Part, b *types.Block, m *types.StorageMeta,
 	op *types.ObjectPage, pp *types.PartPage, bp *types.BlockPage, sp *types.StoragerPage,
 	pe *pairs.Error, ie *services.InitError, sve *services.ServiceError, ste *services.StorageError,
 	mu *services.MetadataUnrecognizedError, pu *services.PairUnsupportedError, pr *services.PairRequiredError,
 	om *services.ObjectModeInvalidError, lm *services.ListModeInvalidError,
 	ce *credential.Error, ee *endpoint.Error, ev *endpoint.Value, ho *httpclient.Options) {
-	var (
-		s   string
-		i   int
-		i64 int64
-		e   error
-		v   interface{}
-		d   time.Duration
-		ss  []string
-	)
-	s, s = o.ID, o.Path
-	var mode types.ObjectMode = o.Mode
-	i, i64, s = p.Index, p.Size, p.ETag
-	s, i64 = b.ID, b.Size
-	s, s = m.Name, m.WorkDir
-	var st types.Continuable = op.Status
-	var od []*types.Object = op.Data
-	st = pp.Status
-	var pd []*types.Part = pp.Data
-	st = bp.Status
-	var bd []*types.Block = bp.Data
-	st = sp.Status
-	var sd []types.Storager = sp.Data
-	s, e, s, s, v = pe.Op, pe.Err, pe.Key, pe.Type, pe.Value
-	s, s, e = ie.Op, ie.Type, ie.Err
-	var ps []types.Pair = ie.Pairs
-	s, e, s = sve.Op, sve.Err, sve.Name
-	var srv types.Servicer = sve.Servicer
-	s, e, ss = ste.Op, ste.Err, ste.Path
-	var sto types.Storager = ste.Storager
-	s, v = mu.Key, mu.Value
-	var pair types.Pair = pu.Pair
-	ss = pr.Keys
-	mode, mode = om.Expected, om.Actual
-	var lmode types.ListMode = lm.Actual
-	s, e, s, ss = ce.Op, ce.Err, ce.Protocol, ce.Values
-	s, e, s, ss = ee.Op, ee.Err, ee.Protocol, ee.Values
-	s, s, i = ev.Protocol, ev.Host, ev.Port
-	d, d, d = ho.DialerConnectTimeout, ho.ConnReadTimeout, ho.ConnWriteTimeout
-	_, _, _, _, _, _, _, _ = s, i, i64, e, v, d, ss, mode
-	_, _, _, _, _, _, _, _, _, _ = st, od, pd, bd, sd, ps, srv, sto, pair, lmode
+	var _, _ string = o.ID, o.Path
+	var _ types.ObjectMode = o.Mode
+	var _ int = p.Index
+	var _ int64 = p.Size
+	var _ string = p.ETag
+	var _ string = b.ID
+	var _ int64 = b.Size
+	var _, _ string = m.Name, m.WorkDir
+	var _ types.Continuable = op.Status
+	var _ []*types.Object = op.Data
+	var _ types.Continuable = pp.Status
+	var _ []*types.Part = pp.Data
+	var _ types.Continuable = bp.Status
+	var _ []*types.Block = bp.Data
+	var _ types.Continuable = sp.Status
+	var _ []types.Storager = sp.Data
+	var _ string = pe.Op
+	var _ error = pe.Err
+	var _ string = pe.Key
+	var _ string = pe.Type
+	var _ interface{} = pe.Value
+	var _ string = ie.Op
+	var _ string = ie.Type
+	var _ error = ie.Err
+	var _ []types.Pair = ie.Pairs
+	var _ string = sve.Op
+	var _ error = sve.Err
+	var _ string = sve.Name
+	var _ types.Servicer = sve.Servicer
+	var _ string = ste.Op
+	var _ error = ste.Err
+	var _ []string = ste.Path
+	var _ types.Storager = ste.Storager
+	var _ string = mu.Key
+	var _ interface{} = mu.Value
+	var _ types.Pair = pu.Pair
+	var _ []string = pr.Keys
+	var _, _ types.ObjectMode = om.Expected, om.Actual
+	var _ types.ListMode = lm.Actual
+	var _ string = ce.Op
+	var _ error = ce.Err
+	var _ string = ce.Protocol
+	var _ []string = ce.Values
+	var _ string = ee.Op
+	var _ error = ee.Err
+	var _ string = ee.Protocol
+	var _ []string = ee.Values
+	var _ string = ev.Protocol
+	var _ string = ev.Host
+	var _ int = ev.Port
+	var _, _, _ time.Duration = ho.DialerConnectTimeout, ho.ConnReadTimeout, ho.ConnWriteTimeout
 }
 
 // Methods promoted from the interfaces embedded in the error structs, the

@@ -5,25 +5,6 @@ import (
 	"strings"
 )
 
-// zero returns the zero-value literal of a Go type.
-func zero(typ string) string {
-	switch {
-	case typ == "string":
-		return `""`
-	case typ == "bool":
-		return "false"
-	case typ == "int", typ == "int64", typ == "uint64", typ == "time.Duration", typ == "ObjectMode", typ == "ListMode":
-		return "0"
-	case typ == "time.Time":
-		return "time.Time{}"
-	case strings.HasPrefix(typ, "*"), strings.HasPrefix(typ, "[]"), strings.HasPrefix(typ, "map["),
-		strings.HasPrefix(typ, "func("), typ == "interface{}", typ == "any", typ == "error", typ == "context.Context":
-		return "nil"
-	default:
-		return typ + "{}"
-	}
-}
-
 // genTypes writes the generated part of package types.
 func genTypes(path string) error {
 	g := &printer{}

@@ -63,15 +63,16 @@ var (
 	_ error = ErrAppendNextPositionEmpty
 	_ error = ErrPartNumberInvalid
 
-	_ types.Servicer          = (*Service)(nil)
-	_ types.Storager          = (*Storage)(nil)
-	_ types.Appender          = (*Storage)(nil)
-	_ types.Copier            = (*Storage)(nil)
-	_ types.Direr             = (*Storage)(nil)
-	_ types.Fetcher           = (*Storage)(nil)
-	_ types.Linker            = (*Storage)(nil)
-	_ types.Mover             = (*Storage)(nil)
-	_ types.Multiparter       = (*Storage)(nil)
+	_ types.Servicer    = (*Service)(nil)
+	_ types.Storager    = (*Storage)(nil)
+	_ types.Appender    = (*Storage)(nil)
+	_ types.Copier      = (*Storage)(nil)
+	_ types.Direr       = (*Storage)(nil)
+	_ types.Fetcher     = (*Storage)(nil)
+	_ types.Linker      = (*Storage)(nil)
+	_ types.Mover       = (*Storage)(nil)
+	_ types.Multiparter = (*Storage)(nil)
+	//lint:ignore SA1019 Reacher is deprecated in go-storage v4 but still part of its API, which this covers
 	_ types.Reacher           = (*Storage)(nil)
 	_ types.StorageHTTPSigner = (*Storage)(nil)
 

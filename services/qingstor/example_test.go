@@ -230,6 +230,7 @@ func ExampleStorage_Reach() {
 	defer stop()
 	store := open(query, "/")
 	_, _ = store.Write("public", strings.NewReader("for anyone"), 10)
+	//lint:ignore SA1019 Reacher is deprecated in go-storage v4 but still part of its API, which this covers
 	url, _ := store.(types.Reacher).Reach("public", ps.WithExpire(time.Hour))
 	resp, err := http.Get(url)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/qsgo/qsgo/pkg/credential"
+	//lint:ignore SA1019 the endpoint pair keeps go-storage v4's format, which this deprecated package parses
 	"github.com/qsgo/qsgo/pkg/endpoint"
 	"github.com/qsgo/qsgo/pkg/httpclient"
 	"github.com/qsgo/qsgo/qsapi"
@@ -133,6 +134,7 @@ func clientOptions(cfg clientConfig) (qsapi.Options, error) {
 	ak, sk := prov.Hmac()
 	o := qsapi.Options{AccessKeyID: ak, SecretAccessKey: sk, DisableURICleaning: cfg.noClean, VirtualHostStyle: cfg.vhost}
 	if cfg.hasEndpoint {
+		//lint:ignore SA1019 the endpoint pair keeps go-storage v4's format, which this deprecated package parses
 		v, err := endpoint.Parse(cfg.endpoint)
 		if err != nil {
 			return qsapi.Options{}, fmt.Errorf("endpoint: %w", err)
