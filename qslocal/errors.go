@@ -14,9 +14,6 @@ type apiError struct {
 	Status  int
 	Code    string
 	Message string
-	// bare sends the status with Content-Length: 0 and no body, as for
-	// HEAD (used for a failed GET precondition, see getObject).
-	bare bool
 	// StringToSign is set on signature_not_matched errors: the string to
 	// sign the server computed (SSE-C key values redacted, at most 8 KiB),
 	// for diagnostics such as a request log. Never a secret or signature.

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -44,27 +43,6 @@ func testStorageOn(t testing.TB, ts *qslocal.TestServer, bucket string) types.St
 		t.Fatal(err)
 	}
 	return s
-}
-
-// cancelAfter cancels a context once more than limit bytes were read
-// through ReadAt (by any part).
-type cancelAfter struct {
-	io.ReaderAt
-	mu     sync.Mutex
-	read   int64
-	limit  int64
-	cancel context.CancelFunc
-}
-
-func (c *cancelAfter) ReadAt(p []byte, off int64) (int, error) {
-	n, err := c.ReaderAt.ReadAt(p, off)
-	c.mu.Lock()
-	c.read += int64(n)
-	if c.read > c.limit {
-		c.cancel()
-	}
-	c.mu.Unlock()
-	return n, err
 }
 
 // cancelReader cancels after limit bytes of a stream.
