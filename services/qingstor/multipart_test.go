@@ -29,19 +29,8 @@ func TestListMultipartPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	it, err := st.ListMultipart(o)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var got []int
-	for {
-		p, err := it.Next()
-		if err == types.IterateDone { //nolint:errorlint // bare sentinel
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, p := range listedParts(t, st, o) {
 		if p.Size != int64(p.Index%7+1) {
 			t.Errorf("part %d size %d", p.Index, p.Size)
 		}
@@ -95,24 +84,33 @@ func TestListMultipartMarkerReadings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			it, err := st.ListMultipart(o)
-			if err != nil {
-				t.Fatal(err)
-			}
 			var got []int
-			for {
-				p, err := it.Next()
-				if err == types.IterateDone { //nolint:errorlint // bare sentinel
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
+			for _, p := range listedParts(t, st, o) {
 				got = append(got, p.Index)
 			}
 			if fmt.Sprint(got) != "[0 1 2 3 4]" {
 				t.Fatalf("listed %v", got)
 			}
 		})
+	}
+}
+
+// listedParts returns every part ListMultipart lists for o.
+func listedParts(t *testing.T, st *Storage, o *types.Object) []*types.Part {
+	t.Helper()
+	it, err := st.ListMultipart(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*types.Part
+	for {
+		p, err := it.Next()
+		if err == types.IterateDone { //nolint:errorlint // bare sentinel
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
 	}
 }
