@@ -57,6 +57,40 @@ const (
 	envLogLevel         = "QINGSTOR_LOG_LEVEL"
 )
 
+// qsctlEnv maps the variables qsctl read (its settings' names with the
+// QSCTL_ prefix) to the QINGSTOR_* variable each stands in for; a QINGSTOR_*
+// variable wins over its QSCTL_* twin.
+var qsctlEnv = map[string]string{
+	"QSCTL_ACCESS_KEY_ID":     envAccessKeyID,
+	"QSCTL_SECRET_ACCESS_KEY": envSecretAccessKey,
+	"QSCTL_HOST":              envHost,
+	"QSCTL_PORT":              envPort,
+	"QSCTL_PROTOCOL":          envProtocol,
+	"QSCTL_ZONE":              envZone,
+}
+
+// withQsctlEnv returns getenv answering each QINGSTOR_* variable that is
+// unset with its QSCTL_* twin.
+func withQsctlEnv(getenv func(string) string) func(string) string {
+	twin := make(map[string]string, len(qsctlEnv))
+	for q, name := range qsctlEnv {
+		twin[name] = q
+	}
+	return func(name string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		if q, ok := twin[name]; ok {
+			return getenv(q)
+		}
+		return ""
+	}
+}
+
+// systemConfig is the system-wide configuration file, read last (as qsctl
+// did); a variable for tests.
+var systemConfig = "/etc/qingstor/config.yaml"
+
 // configFlags are the global flags that override the configuration.
 type configFlags struct {
 	configPath       string
@@ -88,13 +122,14 @@ func configCandidates() []string {
 	} else if h, err := os.UserHomeDir(); err == nil {
 		out = append(out, filepath.Join(h, ".config", "qingstor", "config.yaml"))
 	}
-	return out
+	return append(out, systemConfig)
 }
 
 // loadConfig builds the configuration from file, environment and flags.
 // A file named explicitly (flag or QINGSTOR_CONFIG_PATH) must exist; the
 // default locations are optional.
 func loadConfig(f configFlags, getenv func(string) string) (*config, error) {
+	getenv = withQsctlEnv(getenv)
 	c := &config{Protocol: "https", Host: "qingstor.com"}
 	if f.set != nil && f.set("connection-string") || getenv(envConnectionString) != "" {
 		// A connection string replaces the files; environment and flags

@@ -67,3 +67,26 @@ func TestConfigLogLevel(t *testing.T) {
 		t.Errorf("bad log_level: %v", err)
 	}
 }
+
+// TestConfigQsctlHabits: /etc/qingstor/config.yaml is read when the home
+// has none, and QSCTL_* variables stand in for unset QINGSTOR_* ones.
+func TestConfigQsctlHabits(t *testing.T) {
+	dir := t.TempDir()
+	sys := filepath.Join(dir, "etc-config.yaml")
+	os.WriteFile(sys, []byte("access_key_id: SYSAK\nsecret_access_key: SYSSK\nzone: gd2\n"), 0o600)
+	old := systemConfig
+	systemConfig = sys
+	t.Cleanup(func() { systemConfig = old })
+	t.Setenv("HOME", dir)
+	t.Setenv("XDG_CONFIG_HOME", "")
+	env := map[string]string{"QSCTL_ZONE": "sh1a", "QSCTL_HOST": "qsctl.example.com", envHost: "qingstor.example.com",
+		"QSCTL_PORT": "8080", "QSCTL_PROTOCOL": "http"}
+	c, err := loadConfig(configFlags{}, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Source != sys || c.AccessKeyID != "SYSAK" || c.Zone != "sh1a" || c.Host != "qingstor.example.com" ||
+		c.Port != 8080 || c.Protocol != "http" {
+		t.Errorf("config %+v", c)
+	}
+}

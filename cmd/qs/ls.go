@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +23,8 @@ func init() { subcommands = append(subcommands, newLsCmd) }
 // lsFlags are the flags of ls.
 type lsFlags struct {
 	long, human, recursive, uploads bool
+	// longFormat is qsctl's --long-format: -l with a total line first.
+	longFormat bool
 }
 
 func newLsCmd() *cobra.Command {
@@ -70,10 +73,11 @@ sizes as 1.5MiB.
 			if f.uploads {
 				return wrapOp("ls --uploads", l.String(), printUploads(cmd.Context(), a.stdout, s, l, f.human))
 			}
-			return wrapOp("ls", l.String(), listObjects(cmd.Context(), a.stdout, s, l.Key, f, ff.filter(a)))
+			return wrapOp("ls", l.String(), a.listLong(cmd.Context(), s, l.Key, f, ff.filter(a)))
 		},
 	}
 	cmd.Flags().BoolVarP(&f.long, "long", "l", false, "show size and last-modified time")
+	cmd.Flags().BoolVar(&f.longFormat, "long-format", false, "as -l, after a line with the total size of the objects listed (as qsctl)")
 	cmd.Flags().BoolVarP(&f.human, "human-readable", "h", false, "show sizes in KiB, MiB, GiB")
 	cmd.Flags().BoolVarP(&f.recursive, "recursive", "R", false, "list every object under the prefix")
 	cmd.Flags().BoolVar(&f.uploads, "uploads", false, "list unfinished multipart uploads instead of objects")
@@ -119,19 +123,44 @@ func (a *app) listBuckets(ctx context.Context, rem *remote, f lsFlags) error {
 	return nil
 }
 
+// listLong prints listObjects' lines; with --long-format, those of -l after
+// a "total SIZE" line (the sum of the listed objects' sizes, as qsctl
+// printed it before its long listing).
+func (a *app) listLong(ctx context.Context, s types.Storager, key string, f lsFlags, flt *filter) error {
+	if !f.longFormat {
+		_, err := listObjects(ctx, a.stdout, s, key, f, flt)
+		return err
+	}
+	f.long = true
+	var buf bytes.Buffer
+	total, err := listObjects(ctx, &buf, s, key, f, flt)
+	if err != nil {
+		return err
+	}
+	size := strconv.FormatInt(total, 10)
+	if f.human {
+		size = humanSize(total)
+	}
+	fmt.Fprintf(a.stdout, "total %s\n", size)
+	_, err = buf.WriteTo(a.stdout)
+	return err
+}
+
 // listObjects prints the object key names, if it exists, then the
 // directory key/: one level (ListModeDir) or, with -R, every object below it
 // (ListModePrefix) that flt keeps. A key that names nothing is an error.
-func listObjects(ctx context.Context, w io.Writer, s types.Storager, key string, f lsFlags, flt *filter) error {
+// It returns the total size of the objects printed.
+func listObjects(ctx context.Context, w io.Writer, s types.Storager, key string, f lsFlags, flt *filter) (int64, error) {
 	found := false
+	var total int64
 	if key != "" && !strings.HasSuffix(key, "/") {
 		o, err := s.StatWithContext(ctx, key)
 		switch {
 		case err == nil:
-			printObject(w, o, f)
+			total += printObject(w, o, f)
 			found = true
 		case !errors.Is(err, services.ErrObjectNotExist):
-			return err
+			return 0, err
 		}
 	}
 	mode, prefix := types.ListModeDir, key
@@ -140,7 +169,7 @@ func listObjects(ctx context.Context, w io.Writer, s types.Storager, key string,
 	}
 	it, err := s.ListWithContext(ctx, prefix, pairs.WithListMode(mode))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	dir := dirPrefix(key)
 	err = each(it.Next, func(o *types.Object) error {
@@ -156,45 +185,53 @@ func listObjects(ctx context.Context, w io.Writer, s types.Storager, key string,
 		} else if !flt.keep(rel) {
 			return nil
 		}
-		printObject(w, o, f)
+		total += printObject(w, o, f)
 		return nil
 	})
 	if err != nil || found || key == "" {
-		return err
+		return total, err
 	}
-	// Nothing listed: an empty directory (its marker) is fine, a typo not.
-	if _, err := s.StatWithContext(ctx, strings.TrimSuffix(key, "/"), pairs.WithObjectMode(types.ModeDir)); err != nil {
-		if errors.Is(err, services.ErrObjectNotExist) {
-			return errors.New("no such object or directory")
-		}
-		return err
-	}
-	return nil
+	return 0, dirExists(ctx, s, key)
 }
 
-// printObject prints one listed object or directory.
-func printObject(w io.Writer, o *types.Object, f lsFlags) {
+// dirExists returns nil when key names a directory (its marker), else an
+// error: a listing that found nothing is an empty directory or a typo.
+func dirExists(ctx context.Context, s types.Storager, key string) error {
+	_, err := s.StatWithContext(ctx, strings.TrimSuffix(key, "/"), pairs.WithObjectMode(types.ModeDir))
+	if errors.Is(err, services.ErrObjectNotExist) {
+		return errors.New("no such object or directory")
+	}
+	return err
+}
+
+// printObject prints one listed object or directory and returns the
+// object's size (0 for a directory).
+func printObject(w io.Writer, o *types.Object, f lsFlags) int64 {
 	name := o.Path
 	isDir := o.Mode.IsDir() && !o.Mode.IsRead()
 	if isDir && !strings.HasSuffix(name, "/") {
 		name += "/"
 	}
-	if !f.long {
-		fmt.Fprintln(w, name)
-		return
-	}
-	if isDir {
-		fmt.Fprintf(w, "%12s  %19s  %s\n", "DIR", "", name)
-		return
-	}
 	size, _ := o.GetContentLength()
-	sz := strconv.FormatInt(size, 10)
-	if f.human {
-		sz = humanSize(size)
+	switch {
+	case isDir:
+		size = 0
+		if f.long {
+			fmt.Fprintf(w, "%12s  %19s  %s\n", "DIR", "", name)
+			return 0
+		}
+	case f.long:
+		sz := strconv.FormatInt(size, 10)
+		if f.human {
+			sz = humanSize(size)
+		}
+		mt := ""
+		if t, ok := o.GetLastModified(); ok {
+			mt = t.Local().Format(time.DateTime)
+		}
+		fmt.Fprintf(w, "%12s  %19s  %s\n", sz, mt, name)
+		return size
 	}
-	mt := ""
-	if t, ok := o.GetLastModified(); ok {
-		mt = t.Local().Format(time.DateTime)
-	}
-	fmt.Fprintf(w, "%12s  %19s  %s\n", sz, mt, name)
+	fmt.Fprintln(w, name)
+	return size
 }

@@ -62,9 +62,10 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) (*cobra.Command, *app) {
 		Long: `qs works with QingStor object storage through qs://bucket/key URLs.
 
 Configuration, each layer overriding the one before:
-  1. one file: --config, else $QINGSTOR_CONFIG_PATH (either must exist), else
-     the first of ~/.qingstor/config.yaml and ~/.config/qingstor/config.yaml
-     ($XDG_CONFIG_HOME/qingstor/config.yaml when XDG_CONFIG_HOME is set);
+  1. one file: -c/--config, else $QINGSTOR_CONFIG_PATH (either must exist),
+     else the first of ~/.qingstor/config.yaml, ~/.config/qingstor/config.yaml
+     ($XDG_CONFIG_HOME/qingstor/config.yaml when XDG_CONFIG_HOME is set) and
+     /etc/qingstor/config.yaml (as qsctl);
      keys: access_key_id, secret_access_key, host (qingstor.com), port (443
      or 80), protocol (https), zone, enable_virtual_host_style,
      disable_uri_cleaning, connection_retries, log_level (debug, info, warn,
@@ -72,7 +73,9 @@ Configuration, each layer overriding the one before:
   2. environment: QINGSTOR_ACCESS_KEY_ID, QINGSTOR_SECRET_ACCESS_KEY,
      QINGSTOR_HOST, QINGSTOR_PORT, QINGSTOR_PROTOCOL, QINGSTOR_ZONE,
      QINGSTOR_ENABLE_VIRTUAL_HOST_STYLE, QINGSTOR_DISABLE_URI_CLEANING,
-     QINGSTOR_LOG_LEVEL;
+     QINGSTOR_LOG_LEVEL; qsctl's QSCTL_ACCESS_KEY_ID, QSCTL_SECRET_ACCESS_KEY,
+     QSCTL_HOST, QSCTL_PORT, QSCTL_PROTOCOL and QSCTL_ZONE where the QINGSTOR_
+     twin is unset;
   3. the flags below.
 A go-storage connection string (--connection-string or
 QINGSTOR_CONNECTION_STRING) replaces the file and the keys.
@@ -88,6 +91,7 @@ configuration that points qs at it; "qs demo" runs the whole API against an
 in-process server.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       readVersion().short(),
 		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
 			a := appOf(cmd)
 			a.stdin, a.stdout, a.stderr = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
@@ -109,6 +113,7 @@ in-process server.`,
 	if stderr != nil {
 		root.SetErr(stderr)
 	}
+	root.SetVersionTemplate("qs {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	f := &a.flags

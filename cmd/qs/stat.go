@@ -21,13 +21,20 @@ func newStatCmd() *cobra.Command {
 		Long: `Show what the server knows about an object. --format prints a custom line
 instead, with these directives:
 
-  %n  the URL            %k  the key           %s  size in bytes
+  %N  the URL            %k  the key           %s  size in bytes
   %S  size, human         %t  content type      %e  ETag
   %m  last modified (RFC 3339)                  %u  last modified (Unix seconds)
   %c  storage class       %x  SSE-C algorithm (empty if not encrypted)
   %M  mode (read, append, ...)                  %%  a percent sign
 
-A newline is printed after the format; \n and \t are understood.`,
+and qsctl's:
+
+  %n  the key (name)      %F  content type      %h  ETag without quotes (the
+  %s  size in bytes       %Y  last modified (Unix seconds)    MD5, if plain)
+  %y  last modified, as qsctl printed it: 2006-01-02 15:04:05 +0000 UTC
+
+A newline is printed after the format; \n and \t are understood. (%n was
+the URL before qsctl's directives were added; the URL is now %N.)`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a := appOf(cmd)
@@ -47,7 +54,7 @@ A newline is printed after the format; \n and \t are understood.`,
 				return wrapOp("stat", l.String(), err)
 			}
 			if format == "" {
-				format = "URL:           %n\nSize:          %s (%S)\nContent-Type:  %t\nETag:          %e\nLast-Modified: %m\nMode:          %M\nStorage-Class: %c\nEncryption:    %x"
+				format = "URL:           %N\nSize:          %s (%S)\nContent-Type:  %t\nETag:          %e\nLast-Modified: %m\nMode:          %M\nStorage-Class: %c\nEncryption:    %x"
 				if objectEncryption(o) == "" {
 					// An empty value reads like a missing answer; say it plainly.
 					format = strings.Replace(format, "%x", "none", 1)
@@ -83,25 +90,32 @@ func formatObject(format string, l location, o *types.Object) (string, error) {
 		switch format[i] {
 		case '%':
 			b.WriteByte('%')
-		case 'n':
+		case 'N':
 			b.WriteString(l.String())
-		case 'k':
+		case 'k', 'n':
 			b.WriteString(l.Key)
 		case 's':
 			b.WriteString(strconv.FormatInt(size, 10))
 		case 'S':
 			b.WriteString(humanSize(size))
-		case 't':
+		case 't', 'F':
 			v, _ := o.GetContentType()
 			b.WriteString(v)
 		case 'e':
 			v, _ := o.GetEtag()
 			b.WriteString(v)
+		case 'h':
+			v, _ := o.GetEtag()
+			b.WriteString(strings.Trim(v, `"`))
+		case 'y':
+			if v, ok := o.GetLastModified(); ok {
+				b.WriteString(v.UTC().String())
+			}
 		case 'm':
 			if v, ok := o.GetLastModified(); ok {
 				b.WriteString(v.UTC().Format(time.RFC3339))
 			}
-		case 'u':
+		case 'u', 'Y':
 			if v, ok := o.GetLastModified(); ok {
 				b.WriteString(strconv.FormatInt(v.Unix(), 10))
 			}
