@@ -25,8 +25,33 @@ func init() { subcommands = append(subcommands, newSyncCmd) }
 // syncFlags are the flags of sync.
 type syncFlags struct {
 	copyFlags
-	delete   bool
-	checksum bool
+	delete bool
+	syncRules
+}
+
+// syncRules decide which source files sync copies (rclone's flags).
+type syncRules struct {
+	checksum       bool // compare MD5s instead of times
+	sizeOnly       bool // compare sizes only
+	update         bool // skip files newer on the destination
+	ignoreExisting bool // skip files the destination has, whatever they hold
+	existing       bool // skip files the destination lacks
+}
+
+// needsCopy says whether src must be copied over dst (exists says whether
+// the destination has the file).
+func (r syncRules) needsCopy(src, dst entry, exists, srcRemote bool, localPath func(string) string) (bool, error) {
+	switch {
+	case !exists:
+		return !r.existing, nil
+	case r.ignoreExisting:
+		return false, nil
+	case r.update && dst.mtime.Truncate(time.Second).After(src.mtime.Truncate(time.Second)):
+		return false, nil
+	case r.sizeOnly:
+		return src.size != dst.size, nil
+	}
+	return entriesDiffer(src, dst, true, r.checksum, srcRemote, localPath)
 }
 
 func newSyncCmd() *cobra.Command {
@@ -49,6 +74,10 @@ sync twice copies nothing the second time. --delete removes what DEST has and
 SOURCE lacks (files that filters exclude are neither copied nor deleted).
 --dry-run prints the plan.
 
+As rclone: --size-only compares sizes only; -u/--update skips files that are
+newer on DEST; --ignore-existing skips every file DEST has; --existing
+copies only files DEST has (updates, no new files).
+
 ` + objectHelp + "\n\n" + linksHelp + "\n\n" + filterHelp,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -60,6 +89,10 @@ SOURCE lacks (files that filters exclude are neither copied nor deleted).
 	f.copyFlags.registerTree(cmd)
 	cmd.Flags().BoolVar(&f.delete, "delete", false, "delete destination files that the source lacks")
 	cmd.Flags().BoolVar(&f.checksum, "checksum", false, "compare MD5 instead of modification time (no -c: that is --config, as in qsctl)")
+	cmd.Flags().BoolVar(&f.sizeOnly, "size-only", false, "compare sizes only")
+	cmd.Flags().BoolVarP(&f.update, "update", "u", false, "skip files that are newer on the destination")
+	cmd.Flags().BoolVar(&f.ignoreExisting, "ignore-existing", false, "skip files the destination has")
+	cmd.Flags().BoolVar(&f.existing, "existing", false, "skip files the destination lacks (update existing ones only)")
 	return cmd
 }
 
@@ -82,6 +115,9 @@ func (a *app) sync(ctx context.Context, srcArg, dstArg string, f *syncFlags) err
 	}
 	if src.Stdio || dst.Stdio || !src.Remote && !dst.Remote {
 		return usagef("sync: one side must be a qs://bucket/prefix, the other a local directory or another qs://bucket/prefix")
+	}
+	if f.checksum && f.sizeOnly || f.existing && f.ignoreExisting {
+		return usagef("sync: --checksum and --size-only, or --existing and --ignore-existing, exclude each other")
 	}
 	if src.Remote && dst.Remote {
 		return a.syncRemotes(ctx, src, dst, f)
@@ -136,7 +172,7 @@ func (a *app) sync(ctx context.Context, srcArg, dstArg string, f *syncFlags) err
 		srcEntries, dstEntries = remoteEntries, localEntries
 	}
 	localPath := func(rel string) string { return filepath.Join(local.Path, filepath.FromSlash(rel)) }
-	plan, err := planSync(srcEntries, dstEntries, flt, f.checksum, src.Remote, localPath)
+	plan, err := planSync(srcEntries, dstEntries, flt, f.syncRules, src.Remote, localPath)
 	if err != nil {
 		return err
 	}
@@ -175,7 +211,7 @@ func (a *app) syncRemotes(ctx context.Context, src, dst location, f *syncFlags) 
 	if err != nil {
 		return wrapOp("sync", dst.String(), err)
 	}
-	plan, err := planSync(srcEntries, dstEntries, f.filters.filter(a), f.checksum, true, nil)
+	plan, err := planSync(srcEntries, dstEntries, f.filters.filter(a), f.syncRules, true, nil)
 	if err != nil {
 		return err
 	}
@@ -193,7 +229,7 @@ func (a *app) syncRemotes(ctx context.Context, src, dst location, f *syncFlags) 
 
 // planSync compares the two sides. Paths are relative; srcRemote says which
 // side is local (for reading MD5s); a nil localPath means both are remote.
-func planSync(srcEntries, dstEntries []entry, flt *filter, checksum, srcRemote bool, localPath func(string) string) (*syncPlan, error) {
+func planSync(srcEntries, dstEntries []entry, flt *filter, rules syncRules, srcRemote bool, localPath func(string) string) (*syncPlan, error) {
 	dstBy := make(map[string]entry, len(dstEntries))
 	for _, e := range dstEntries {
 		dstBy[e.rel] = e
@@ -206,7 +242,7 @@ func planSync(srcEntries, dstEntries []entry, flt *filter, checksum, srcRemote b
 		}
 		srcSeen[e.rel] = true
 		d, ok := dstBy[e.rel]
-		differ, err := entriesDiffer(e, d, ok, checksum, srcRemote, localPath)
+		differ, err := rules.needsCopy(e, d, ok, srcRemote, localPath)
 		if err != nil {
 			return nil, err
 		}

@@ -74,3 +74,35 @@ func TestSyncCountsCopiesApartFromFailedDeletes(t *testing.T) {
 		t.Fatalf("new.txt was not uploaded: %v", err)
 	}
 }
+
+// TestSyncRules checks rclone's selection flags on one table.
+func TestSyncRules(t *testing.T) {
+	now := time.Now().Truncate(time.Second)
+	older, newer := entry{size: 1, mtime: now.Add(-time.Hour)}, entry{size: 1, mtime: now}
+	bigger := entry{size: 2, mtime: now.Add(-time.Hour)}
+	cases := []struct {
+		name     string
+		rules    syncRules
+		src, dst entry
+		exists   bool
+		want     bool
+	}{
+		{"new file", syncRules{}, newer, entry{}, false, true},
+		{"existing: no new file", syncRules{existing: true}, newer, entry{}, false, false},
+		{"existing: updates", syncRules{existing: true}, newer, older, true, true},
+		{"ignore-existing: never over", syncRules{ignoreExisting: true}, bigger, newer, true, false},
+		{"ignore-existing: new file", syncRules{ignoreExisting: true}, newer, entry{}, false, true},
+		{"update: destination newer", syncRules{update: true}, bigger, newer, true, false},
+		{"update: source newer", syncRules{update: true}, newer, older, true, true},
+		{"default: size differs", syncRules{}, bigger, newer, true, true},
+		{"size-only: same size, newer", syncRules{sizeOnly: true}, newer, older, true, false},
+		{"size-only: other size", syncRules{sizeOnly: true}, bigger, newer, true, true},
+		{"default: newer source", syncRules{}, newer, older, true, true},
+	}
+	for _, c := range cases {
+		got, err := c.rules.needsCopy(c.src, c.dst, c.exists, false, func(string) string { return "" })
+		if err != nil || got != c.want {
+			t.Errorf("%s: %v, %v; want %v", c.name, got, err, c.want)
+		}
+	}
+}
