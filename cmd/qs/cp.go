@@ -27,6 +27,8 @@ type copyFlags struct {
 	verify      bool
 	// object sets the headers and metadata uploads store.
 	object objectFlags
+	// rateLimit caps the bytes per second of the command (0: no cap).
+	rateLimit sizeValue
 	// filters and dryRun serve the commands that walk trees (registerTree).
 	filters   filterFlags
 	dryRun    bool
@@ -42,6 +44,9 @@ func (f *copyFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.concurrency, "concurrency", defaultConc, "parts (and files) transferred in parallel")
 	cmd.Flags().BoolVar(&f.verify, "verify", false, "full verification of uploads: every part sent with its MD5, multipart objects get the MD5 of their content as ETag (costs client CPU)")
 	f.object.register(cmd)
+	for _, name := range []string{"rate-limit", "bwlimit"} {
+		cmd.Flags().Var(&f.rateLimit, name, "cap the bytes per second read or written locally by all transfers together, e.g. 500k, 10M (binary units)")
+	}
 }
 
 // registerTree adds the flags of commands that walk trees: filters and
@@ -105,7 +110,8 @@ func exactArgs(n int) cobra.PositionalArgs {
 }
 
 // newXfer builds the transfer settings of f, without progress display.
-func newXfer(f *copyFlags) (*xfer, error) {
+// ctx bounds the waits of the rate limit.
+func newXfer(ctx context.Context, f *copyFlags) (*xfer, error) {
 	x := &xfer{partSize: int64(f.partSize), concurrency: f.concurrency, verify: f.verify}
 	if err := x.check(); err != nil {
 		return nil, err
@@ -115,13 +121,14 @@ func newXfer(f *copyFlags) (*xfer, error) {
 		return nil, err
 	}
 	x.meta = meta
+	x.limit = newRateLimit(ctx, int64(f.rateLimit))
 	return x, nil
 }
 
 // xferFor builds the transfer settings of a command, with a progress
 // display when standard error is a terminal and --quiet is not given.
 func (a *app) xferFor(ctx context.Context, f *copyFlags) (*xfer, error) {
-	x, err := newXfer(f)
+	x, err := newXfer(ctx, f)
 	if err != nil {
 		return nil, err
 	}

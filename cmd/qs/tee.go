@@ -31,7 +31,7 @@ parts are held in memory.
 				return usagef("tee: give an object key, not the directory %s", l)
 			}
 			// No progress display: standard output carries the data.
-			x, err := newXfer(&f)
+			x, err := newXfer(cmd.Context(), &f)
 			if err != nil {
 				return err
 			}

@@ -50,6 +50,8 @@ type xfer struct {
 	prog *progress
 	// resume, when set, makes file uploads resumable (cp --resume).
 	resume *resumer
+	// limit caps the bytes per second of local reads and writes (nil: none).
+	limit *rateLimit
 }
 
 // check validates the flags that set x.
@@ -105,9 +107,9 @@ func uploadFile(ctx context.Context, s types.Storager, key, path string, x *xfer
 	case ok && x.resume != nil && size > x.partSize:
 		n, err = x.resume.upload(ctx, qs, key, f, fi, x, b)
 	case ok:
-		n, err = qs.WriteWithContext(ctx, key, f, size, append(x.writePairs(b), x.meta.pairs(s, key)...)...)
+		n, err = qs.WriteWithContext(ctx, key, x.limit.file(f), size, append(x.writePairs(b), x.meta.pairs(s, key)...)...)
 	default:
-		n, err = s.WriteWithContext(ctx, key, &countingReader{r: f, bar: b}, size, x.meta.pairs(s, key)...)
+		n, err = s.WriteWithContext(ctx, key, &countingReader{r: x.limit.file(f), bar: b}, size, x.meta.pairs(s, key)...)
 	}
 	b.done(err)
 	return n, err
@@ -120,6 +122,7 @@ func uploadStream(ctx context.Context, s types.Storager, key string, r io.Reader
 	b := x.prog.file(name, -1)
 	var n int64
 	var err error
+	r = x.limit.reader(r)
 	if qs, ok := s.(*qingstor.Storage); ok {
 		n, err = qs.WriteStream(ctx, key, r, append(x.writePairs(b), x.meta.pairs(s, key)...)...)
 	} else {
@@ -176,9 +179,9 @@ func downloadTemp(ctx context.Context, s types.Storager, key, path string, x *xf
 	b := x.prog.file(path, size)
 	var n int64
 	if qs, isQS := s.(*qingstor.Storage); isQS {
-		n, err = qs.ReadWithContext(ctx, key, tmp, x.readPairs(b)...)
+		n, err = qs.ReadWithContext(ctx, key, x.limit.file(tmp), x.readPairs(b)...)
 	} else {
-		n, err = s.ReadWithContext(ctx, key, &countingWriter{w: tmp, bar: b})
+		n, err = s.ReadWithContext(ctx, key, &countingWriter{w: x.limit.file(tmp), bar: b})
 	}
 	if err == nil {
 		// Interrupted as the last bytes arrived: still leave nothing.
@@ -238,7 +241,7 @@ func onTarget(err error, path string) error {
 // downloadStream copies key to w sequentially (stdout).
 func downloadStream(ctx context.Context, s types.Storager, key string, w io.Writer, x *xfer) (int64, error) {
 	b := x.prog.file(key, -1)
-	n, err := s.ReadWithContext(ctx, key, &countingWriter{w: w, bar: b})
+	n, err := s.ReadWithContext(ctx, key, &countingWriter{w: x.limit.writer(w), bar: b})
 	b.done(err)
 	return n, err
 }
