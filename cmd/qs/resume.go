@@ -179,8 +179,7 @@ func (r *resumer) upload(ctx context.Context, s *qingstor.Storage, key string, f
 		}
 		st = want
 	}
-	ps := append(x.writePairs(b), pairs.WithMultipartID(st.UploadID))
-	n, err := s.WriteWithContext(ctx, key, x.limit.file(f), fi.Size(), append(ps, x.meta.pairs(s, key)...)...)
+	n, err := s.WriteWithContext(ctx, key, x.limit.file(f), fi.Size(), append(x.writePairs(b), pairs.WithMultipartID(st.UploadID))...)
 	if err == nil {
 		r.states.remove(st)
 		return n, nil
