@@ -129,4 +129,9 @@
 //     (ENOSPC, EDQUOT) is 507 insufficient_storage, a code of qslocal's own
 //     that clients do not retry; nothing is stored and reads keep working.
 //     Tests simulate it with store.Store.SetWriteFault.
+//   - Slow clients: in each transfer window (30 s) a request body must
+//     deliver, and a response accept, at least 4 KiB/s on average, else the
+//     connection is closed and the request's files are released (pace.go;
+//     Options.TransferWindow and MinTransferRate, qs serve
+//     --transfer-window and --min-transfer-rate).
 package qslocal

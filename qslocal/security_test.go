@@ -919,3 +919,155 @@ func TestSecurityDiskFull(t *testing.T) {
 	ts.Server.Store().SetWriteFault(nil)
 	c.ok(secRoute{method: "PUT", path: o + "new", body: []byte("space again")}, 201)
 }
+
+// openFilesUnder counts this process's descriptors that point into dir
+// (Linux /proc; -1 elsewhere).
+func openFilesUnder(dir string) int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	n := 0
+	for _, e := range ents {
+		if l, err := os.Readlink(filepath.Join("/proc/self/fd", e.Name())); err == nil && strings.HasPrefix(l, dir) {
+			n++
+		}
+	}
+	return n
+}
+
+// regularFiles lists the files (not directories) under dir.
+func regularFiles(t *testing.T, dir string) []string {
+	var out []string
+	for p, size := range listFiles(t, dir) {
+		if fi, err := os.Stat(filepath.Join(dir, p)); err == nil && !fi.IsDir() {
+			out = append(out, fmt.Sprintf("%s (%d bytes)", p, size))
+		}
+	}
+	return out
+}
+
+// await polls cond until it holds or 10 s pass (the bound of a broken
+// server, not a pace of the test).
+func await(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); !cond(); {
+		if time.Now().After(end) {
+			t.Fatalf("still not true after 10 s: %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// slowServer starts a disk-backed server whose transfer windows are short:
+// 300 ms, at least 3 KiB in each.
+func slowServer(t *testing.T) (*qslocal.TestServer, string) {
+	dataDir := t.TempDir()
+	ts := qslocal.StartTest(t, func(o *qslocal.Options) {
+		o.DataDir = dataDir
+		o.TransferWindow = 300 * time.Millisecond
+		o.MinTransferRate = 10 << 10
+	})
+	ts.CreateBucket(secBucket)
+	return ts, dataDir
+}
+
+// TestSecuritySlowUploadsAreCut: signed PUTs whose bodies trickle at one
+// byte per 20 ms are cut after a transfer window, and their temporary files
+// and descriptors are released.
+func TestSecuritySlowUploadsAreCut(t *testing.T) {
+	ts, dataDir := slowServer(t)
+	c := newSecClient(t, ts)
+	const uploads = 20
+	var wg sync.WaitGroup
+	results := make(chan string, uploads)
+	for i := 0; i < uploads; i++ {
+		r := c.signed(secRoute{method: "PUT", path: fmt.Sprintf("/%s/slow-%d", secBucket, i), body: make([]byte, 10000)})
+		conn, err := net.Dial("tcp", r.URL.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		pr, pw := io.Pipe()
+		r.Body = pr
+		wg.Add(2)
+		go func() { // the client: one byte per 20 ms, for at most 5 s
+			defer wg.Done()
+			defer pw.Close()
+			tick := time.NewTicker(20 * time.Millisecond)
+			defer tick.Stop()
+			for end := time.Now().Add(5 * time.Second); time.Now().Before(end); <-tick.C {
+				if _, err := pw.Write([]byte("x")); err != nil {
+					return
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			r.Write(conn)
+			pr.CloseWithError(io.ErrClosedPipe)
+		}()
+		go func() {
+			conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), r)
+			if err != nil {
+				results <- "no response: " + err.Error()
+				pr.CloseWithError(err)
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			results <- fmt.Sprintf("%d %s", resp.StatusCode, b)
+			pr.CloseWithError(io.ErrClosedPipe)
+		}()
+	}
+	// Cut means a 400 incomplete_body, or the connection closed (the reply
+	// may be lost to the reset the client's further bytes provoke); a
+	// server that waits answers nothing until the client's 10 s deadline.
+	for i := 0; i < uploads; i++ {
+		res := <-results
+		cut := strings.HasPrefix(res, "400 ") && strings.Contains(res, "incomplete_body") ||
+			strings.HasPrefix(res, "no response") && !strings.Contains(res, "timeout")
+		if !cut {
+			t.Errorf("trickled upload: %s", res)
+		}
+	}
+	wg.Wait()
+	// The handlers returned before answering, so their files are gone.
+	if tmp := regularFiles(t, filepath.Join(dataDir, "tmp")); len(tmp) != 0 {
+		t.Errorf("temporary files left: %v", tmp)
+	}
+	if n := openFilesUnder(dataDir + "/tmp"); n > 0 {
+		t.Errorf("%d descriptors still open under the temporary directory", n)
+	}
+}
+
+// TestSecurityStalledReaderReleasesBlob: a GET whose client stops reading is
+// cut after a transfer window, so the blob of an object deleted meanwhile
+// leaves the disk and its descriptor is closed.
+func TestSecurityStalledReaderReleasesBlob(t *testing.T) {
+	ts, dataDir := slowServer(t)
+	c := newSecClient(t, ts)
+	o := "/" + secBucket + "/"
+	big := bytes.Repeat([]byte("0123456789abcdef"), 2<<20) // 32 MiB
+	c.ok(secRoute{method: "PUT", path: o + "big", body: big}, 201)
+	r := c.signed(secRoute{method: "GET", path: o + "big"})
+	conn, err := net.Dial("tcp", r.URL.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.(*net.TCPConn).SetReadBuffer(4096)
+	if err := r.Write(conn); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), r)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET: %v %v", resp, err)
+	}
+	// The client reads nothing more; the object is deleted meanwhile.
+	c.ok(secRoute{method: "DELETE", path: o + "big"}, 204)
+	blobs := filepath.Join(dataDir, "blobs")
+	await(t, "the deleted blob leaves the disk", func() bool { return len(regularFiles(t, blobs)) == 0 })
+	await(t, "the blob's descriptor is closed", func() bool { return openFilesUnder(blobs) <= 0 })
+}

@@ -52,6 +52,14 @@ type Options struct {
 	// FetchClient downloads fetch sources (a client with a 10-minute
 	// timeout if nil). It follows redirects, as QingStor does.
 	FetchClient *http.Client
+	// TransferWindow and MinTransferRate (bytes per second) bound slow
+	// clients: in each TransferWindow a request body must deliver, and a
+	// response must accept, at least MinTransferRate × TransferWindow
+	// bytes, or the connection is closed and the request releases its
+	// files (see pace.go). Zero means DefaultTransferWindow and
+	// DefaultMinTransferRate; a negative TransferWindow disables the bound.
+	TransferWindow  time.Duration
+	MinTransferRate int64
 	// Addr is the listen address used by Start ("127.0.0.1:9000" if empty;
 	// "127.0.0.1:0" picks a free port).
 	Addr string
@@ -97,6 +105,12 @@ func New(opts Options) (*Server, error) {
 	opts.Zone = strings.ToLower(opts.Zone)
 	if opts.BaseDomain == "" {
 		opts.BaseDomain = DefaultBaseDomain
+	}
+	if opts.TransferWindow == 0 {
+		opts.TransferWindow = DefaultTransferWindow
+	}
+	if opts.MinTransferRate <= 0 {
+		opts.MinTransferRate = DefaultMinTransferRate
 	}
 	if opts.MinPartSize <= 0 {
 		opts.MinPartSize = defaultMinPart
@@ -185,6 +199,7 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	n      int64
+	pace   *pacer // nil: no transfer windows
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -198,6 +213,11 @@ func (w *statusWriter) Write(p []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
+	if w.pace != nil {
+		n, err := w.pace.write(w.ResponseWriter, p)
+		w.n += int64(n)
+		return n, err
+	}
 	n, err := w.ResponseWriter.Write(p)
 	w.n += int64(n)
 	return n, err
@@ -206,6 +226,11 @@ func (w *statusWriter) Write(p []byte) (int, error) {
 func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
+	}
+	if w.pace != nil {
+		n, err := w.pace.readFrom(w.ResponseWriter, r)
+		w.n += n
+		return n, err
 	}
 	n, err := io.Copy(w.ResponseWriter, r)
 	w.n += n
@@ -226,11 +251,12 @@ func (w *statusWriter) Flush() {
 // and hands its record to Options.Observe.
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := s.now()
-	w := &statusWriter{ResponseWriter: rw}
-	in := &countingBody{ReadCloser: r.Body}
+	w := &statusWriter{ResponseWriter: rw, pace: s.newPacer(rw)}
+	in := &countingBody{ReadCloser: w.pace.body(r.Body)}
 	if r.Body != nil {
 		r.Body = in
 	}
+	defer w.pace.finish(in.ReadCloser)
 	q := &request{w: w, r: r, id: newRequestID()}
 	h := w.Header()
 	h.Set("X-Qs-Request-Id", q.id)

@@ -28,6 +28,8 @@ type serveFlags struct {
 	logLevel, logFormat          string
 	consoleAddr                  string
 	requestLogSize               int
+	transferWindow               time.Duration
+	minTransferRate              int64
 }
 
 func newServeCmd() *cobra.Command {
@@ -66,6 +68,8 @@ a loopback address: anything else prints a warning.`,
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text, or json (one JSON object per line: every request with its status, error code, bytes, duration, access key id, and for a refused signature the server's string to sign)")
 	fl.StringVar(&f.consoleAddr, "console-addr", "", "serve the web console (buckets, objects, uploads, request log, /metrics) on this address, e.g. 127.0.0.1:9001 (off when empty)")
+	fl.DurationVar(&f.transferWindow, "transfer-window", qslocal.DefaultTransferWindow, "slow clients: in each such window a request body or response must move at least --min-transfer-rate × window bytes, else the connection is closed (0 disables)")
+	fl.Int64Var(&f.minTransferRate, "min-transfer-rate", qslocal.DefaultMinTransferRate, "slow clients: minimum bytes per second, averaged over each --transfer-window")
 	fl.IntVar(&f.requestLogSize, "request-log-size", console.DefaultLogSize, "number of recent requests the console's request log keeps")
 	return cmd
 }
@@ -134,7 +138,14 @@ func runServe(ctx context.Context, stdout, stderr io.Writer, f serveFlags) error
 	// Start gets no cancellable context: the stop below is ours, with our
 	// grace period.
 	opts := qslocal.Options{Addr: f.addr, DataDir: f.data, Zone: f.zone,
-		BaseDomain: f.baseDomain, Credentials: creds, Logger: logger}
+		BaseDomain: f.baseDomain, Credentials: creds, Logger: logger,
+		TransferWindow: f.transferWindow, MinTransferRate: f.minTransferRate}
+	if f.transferWindow < 0 || f.transferWindow > 0 && f.minTransferRate <= 0 {
+		return errors.New("qs serve: --transfer-window must be >= 0 and --min-transfer-rate > 0")
+	}
+	if f.transferWindow == 0 {
+		opts.TransferWindow = -1 // disabled
+	}
 	if f.consoleAddr != "" {
 		opts.Observe = reqLog.Observe
 	}

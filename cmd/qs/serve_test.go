@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -326,7 +327,8 @@ func TestServeCredentials(t *testing.T) {
 // TestServeDefaults: the flag defaults the issue asks for.
 func TestServeDefaults(t *testing.T) {
 	fl := newServeCmd().Flags()
-	for name, want := range map[string]string{"addr": "127.0.0.1:9000", "zone": "pek3b", "access-key-id": "", "secret-access-key": ""} {
+	for name, want := range map[string]string{"addr": "127.0.0.1:9000", "zone": "pek3b", "access-key-id": "", "secret-access-key": "",
+		"transfer-window": "30s", "min-transfer-rate": "4096"} {
 		if got := fl.Lookup(name).DefValue; got != want {
 			t.Errorf("--%s defaults to %q, want %q", name, got, want)
 		}
@@ -400,3 +402,38 @@ func TestServeRefusesUnknownLogFormat(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestServeTransferWindow: with --transfer-window 300ms a signed PUT whose
+// body never comes is cut (its connection answered or closed) long before
+// the client's 10 s deadline; a bad pair of values is refused.
+func TestServeTransferWindow(t *testing.T) {
+	if err := runServe(context.Background(), io.Discard, io.Discard, serveFlags{addr: "127.0.0.1:0", data: t.TempDir(),
+		logLevel: "error", transferWindow: time.Second}); err == nil || !strings.Contains(err.Error(), "--min-transfer-rate") {
+		t.Errorf("--min-transfer-rate 0: %v", err)
+	}
+	s := startServe(t, serveFlags{accessKeyID: "AK", secretAccessKey: "SK", transferWindow: 300 * time.Millisecond, minTransferRate: 10240})
+	if st := signedPutBucket(t, s.hostport, "bkt-slow", "AK", "SK"); st != 201 {
+		t.Fatalf("PUT bucket: %d", st)
+	}
+	r, _ := http.NewRequest("PUT", "http://"+s.hostport+"/bkt-slow/k", nil)
+	r.ContentLength = 100
+	sign.SignRequest(r, "AK", "SK", sign.CanonicalURI(r.URL.Path, ""))
+	conn, err := net.Dial("tcp", s.hostport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	never := make(chan struct{})
+	defer close(never)
+	r.Body = io.NopCloser(blockingReader(never))
+	go r.Write(conn) // sends the headers, then blocks on the body
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.ReadAll(conn); err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("a PUT without body was not cut: %v", err)
+	}
+}
+
+// blockingReader blocks until its channel is closed, then ends.
+type blockingReader chan struct{}
+
+func (b blockingReader) Read([]byte) (int, error) { <-b; return 0, io.EOF }
