@@ -35,7 +35,9 @@ type Options struct {
 	// Zone is the default zone (DefaultZone if empty): the zone of buckets
 	// created through an IP, localhost or global host.
 	Zone string
-	// Zones are the zones known to host parsing, besides Zone.
+	// Zones are zone names host parsing accepts besides Zone. Labels shaped
+	// like QingStor zone ids (pek3b, sh1a, gd2) are zones anyway; list here
+	// only zone names of another shape.
 	Zones []string
 	// BaseDomain is the base of host names (DefaultBaseDomain if empty), see
 	// parseHost for the accepted forms.
