@@ -39,9 +39,10 @@ func chromiumPath() string {
 
 // browser starts a headless Chromium for the test, with a fresh profile and
 // none of the background traffic a closed network would make slow, and
-// returns its context (every action must finish within 50 seconds) and a
-// screenshot helper. On failure a screenshot of the last page is kept in a
-// directory named in the test's log.
+// returns its context (all actions together must finish within 90 seconds, a
+// bound for loaded machines: the walk-through takes about 20) and a
+// screenshot helper. On failure the screenshots and one of the last page are
+// written to a directory named in the test's log.
 func browser(t *testing.T) (context.Context, func(name string)) {
 	t.Helper()
 	path := chromiumPath()
@@ -66,7 +67,7 @@ func browser(t *testing.T) (context.Context, func(name string)) {
 	if err := chromedp.Do(bctx); err != nil { // starts the browser: no timeout on this first call
 		t.Fatalf("start %s: %v", path, err)
 	}
-	ctx, cancelTimeout := context.WithTimeout(bctx, 50*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(bctx, 90*time.Second)
 	t.Cleanup(cancelTimeout)
 	// Accept every confirm() of the pages (delete buttons ask first).
 	dialogs := chromedp.Events(ctx, cdppage.JavascriptDialogOpening)
@@ -78,18 +79,30 @@ func browser(t *testing.T) (context.Context, func(name string)) {
 			chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: true})
 		}
 	}()
-	dir := filepath.Join(os.TempDir(), "qslocal-console-"+t.Name())
+	// snap keeps screenshots in memory; they are written out when the test
+	// fails (or QSGO_CONSOLE_SHOTS names a directory), with the last page.
+	shots := map[string][]byte{}
 	snap := func(name string) {
 		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
-			os.MkdirAll(dir, 0o755)
-			os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+			shots[name] = png
 		}
 	}
 	t.Cleanup(func() {
+		dir := os.Getenv("QSGO_CONSOLE_SHOTS")
 		if t.Failed() {
 			snap("failure")
-			t.Logf("screenshots in %s", dir)
+			if dir == "" {
+				dir = filepath.Join(os.TempDir(), "qslocal-console-"+t.Name())
+			}
 		}
+		if dir == "" {
+			return
+		}
+		os.MkdirAll(dir, 0o755)
+		for name, png := range shots {
+			os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+		}
+		t.Logf("screenshots in %s", dir)
 	})
 	return ctx, snap
 }
@@ -133,6 +146,7 @@ func TestBrowserWalkThrough(t *testing.T) {
 	}
 	// Keyboard only: the key id field has the focus, Tab moves to the
 	// secret, Enter submits.
+	get(t, ctx, "autofocus", chromedp.Poll[bool](`document.activeElement && document.activeElement.id === "access_key_id"`))
 	run(t, ctx, "log in by keyboard", chromedp.KeyEvent(e.ts.AccessKeyID+kb.Tab+e.ts.SecretAccessKey+kb.Enter),
 		chromedp.WaitVisible(chromedp.ID("create-bucket")))
 	run(t, ctx, "create a bucket", chromedp.SendKeys(chromedp.ID("bucket-name"), "bkt-browser"),
@@ -149,6 +163,16 @@ func TestBrowserWalkThrough(t *testing.T) {
 		t.Fatalf("big.bin: %+v %v", o, err)
 	}
 	narrow(t, ctx, snap, "objects")
+	left, err := e.api.InitiateMultipartUpload(context.Background(), "bkt-browser", "unfinished.bin", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, "uploads page", chromedp.Click(chromedp.CSS(`a[href="/b/bkt-browser/uploads"]`)),
+		chromedp.WaitVisible(`//td/code[text()="`+left.UploadID+`"]`))
+	snap("uploads")
+	run(t, ctx, "abort", chromedp.Click(chromedp.CSS("button.danger")), chromedp.WaitVisible(chromedp.CSS(".msg.notice")))
+	snap("buckets-after-abort")
+	run(t, ctx, "back to the bucket", chromedp.Navigate(u+"/b/bkt-browser"), chromedp.WaitVisible(chromedp.ID("objects")))
 	if out := os.Getenv("QSGO_CONSOLE_SCREENSHOT"); out != "" {
 		readmeShot(t, ctx, e, out)
 	}
