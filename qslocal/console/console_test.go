@@ -397,3 +397,30 @@ func TestBucketDeleteOnlyWhenEmpty(t *testing.T) {
 		t.Fatal("the empty bucket is still there")
 	}
 }
+
+// TestStartTestFeedsConsole: the console of StartTest sees the test
+// server's requests (log and metrics) and lets its keys log in.
+func TestStartTestFeedsConsole(t *testing.T) {
+	ts, con := StartTest(t, func(o *qslocal.Options) { o.Memory = true })
+	ts.CreateBucket("bkt-started")
+	api, err := con.clientFor(ts.AccessKeyID, ts.SecretAccessKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.PutObject(context.Background(), "bkt-started", "k", strings.NewReader("x"), &qsapi.PutObjectInput{ContentLength: 1}); err != nil {
+		t.Fatal(err)
+	}
+	recs := con.opts.Log.Records(Filter{Console: true, Bucket: "bkt-started"})
+	if len(recs) != 1 || recs[0].Operation != "PutObject" || recs[0].Status != 201 {
+		t.Fatalf("records: %+v", recs)
+	}
+	resp, err := http.Get(con.URL + "metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), "qslocal_objects_stored 1") {
+		t.Errorf("metrics:\n%s", b)
+	}
+}
