@@ -141,7 +141,7 @@ func (s *Server) authenticate(q *request) *apiError {
 		return errf(http.StatusForbidden, "request_expired", "The request date is more than 15 minutes from the server time.")
 	}
 	if noPosition {
-		if e := s.appendOnce.use(ak+":"+sig, t.Add(maxClockSkew), s.now()); e != nil {
+		if e := s.appendOnce.use(ak+":"+sig, q.get("position"), t.Add(maxClockSkew), s.now()); e != nil {
 			return e
 		}
 	}
@@ -175,7 +175,7 @@ func (s *Server) authPresigned(q *request) *apiError {
 		return errf(http.StatusForbidden, "request_expired", "The presigned URL has expired.")
 	}
 	if noPosition {
-		if e := s.appendOnce.use(ak+":"+sig, time.Unix(expires, 0), s.now()); e != nil {
+		if e := s.appendOnce.use(ak+":"+sig, q.get("position"), time.Unix(expires, 0), s.now()); e != nil {
 			return e
 		}
 	}

@@ -334,34 +334,39 @@ func TestHostStyles(t *testing.T) {
 	}
 }
 
-// TestOnceSet: a position-less append signature is accepted once, expired
+// TestOnceSet: a position-less append signature is accepted once per
+// position (a second position is a new use, as the JavaScript SDK's second
+// append within one second needs), expired
 // entries are dropped when the set is full, and a set full of live entries
 // refuses rather than forgets.
 func TestOnceSet(t *testing.T) {
 	var o onceSet
 	now := time.Unix(1_800_000_000, 0)
-	if e := o.use("a", now.Add(time.Minute), now); e != nil {
+	if e := o.use("a", "0", now.Add(time.Minute), now); e != nil {
 		t.Fatal(e)
 	}
-	if e := o.use("a", now.Add(time.Minute), now); e == nil || e.Code != "request_expired" {
-		t.Fatalf("second use: %v", e)
+	if e := o.use("a", "0", now.Add(time.Minute), now); e == nil || e.Code != "request_expired" {
+		t.Fatalf("second use at one position: %v", e)
 	}
-	if e := o.use("b", now.Add(16*time.Minute), now); e == nil || e.Code != "request_expired" {
+	if e := o.use("a", "6", now.Add(time.Minute), now); e != nil {
+		t.Fatalf("first use at another position: %v", e)
+	}
+	if e := o.use("b", "0", now.Add(16*time.Minute), now); e == nil || e.Code != "request_expired" {
 		t.Fatalf("long-lived: %v", e)
 	}
-	for i := 1; i < maxAppendOnce; i++ {
-		if e := o.use(strconv.Itoa(i), now.Add(time.Second), now); e != nil {
+	for i := 2; i < maxAppendOnce; i++ {
+		if e := o.use(strconv.Itoa(i), "0", now.Add(time.Second), now); e != nil {
 			t.Fatal(e)
 		}
 	}
-	if e := o.use("full", now.Add(time.Minute), now); e == nil || e.Code != "slow_down" {
+	if e := o.use("full", "0", now.Add(time.Minute), now); e == nil || e.Code != "slow_down" {
 		t.Fatalf("full of live entries: %v", e)
 	}
 	later := now.Add(2 * time.Second) // all but "a" expired
-	if e := o.use("full", later.Add(time.Minute), later); e != nil {
+	if e := o.use("full", "0", later.Add(time.Minute), later); e != nil {
 		t.Fatalf("after expiry: %v", e)
 	}
-	if e := o.use("a", later.Add(time.Minute), later); e == nil {
+	if e := o.use("a", "0", later.Add(time.Minute), later); e == nil {
 		t.Fatal("a live entry was forgotten")
 	}
 }

@@ -14,17 +14,22 @@ import (
 // sign it, but the official JavaScript SDK leaves it out of the string to
 // sign. qslocal accepts both forms for append (POST ?append&position=N).
 //
-// The trade-off: a signature that does not cover position would fit the
-// same body at any position. Under the docs' rules a captured signed
-// request can be replayed while it is valid (15 minutes around its Date,
-// or until a presigned URL's expires), but only as it was signed, so a
-// replayed append fails unless the object is again exactly position bytes
-// long. To give a position-less signature no more than that, qslocal
-// accepts each one once (appendOnce remembers it until it would expire
-// anyway), and only when it expires within 15 minutes (presigned URLs with
-// a later expires must sign position). A second use is 403 request_expired.
-// What remains is what any signed request allows: whoever captures it first
-// may use it first, at the one position that is valid at that moment.
+// The trade-off: a signature that does not cover position fits the same
+// request at any position. Under the docs' rules a captured signed request
+// can be replayed while it is valid (15 minutes around its Date, or until a
+// presigned URL's expires), but only as it was signed, so a replayed append
+// fails unless the object is again exactly position bytes long. The
+// JavaScript SDK signs with a one-second Date and no Content-MD5, so two
+// appends to one key within a second carry the same signature at different
+// positions: refusing the second would break that SDK's ordinary use. So
+// qslocal accepts a position-less signature once per position (appendOnce
+// remembers each pair until the signature would expire anyway), and only
+// when it expires within 15 minutes (presigned URLs with a later expires
+// must sign position). The same signature at a position it was already used
+// at is 403 request_expired. What remains is the exposure this form has on
+// any server that accepts it: whoever captures such a request may, until it
+// expires, append at the object's end once for each new end; clients that
+// sign position (the Go SDKs, qsapi) do not have it.
 
 // maxAppendOnce bounds the remembered position-less append signatures.
 // Only valid signatures are remembered, so only key holders fill it; when
@@ -60,16 +65,17 @@ type onceSet struct {
 	seen map[string]time.Time
 }
 
-// use records sig, valid until until, and refuses it if it was used
-// before or expires more than maxClockSkew after now.
-func (o *onceSet) use(sig string, until, now time.Time) *apiError {
+// use records sig used at position pos, valid until until, and refuses it
+// if it was used at pos before or expires more than maxClockSkew after now.
+func (o *onceSet) use(sig, pos string, until, now time.Time) *apiError {
 	if until.Sub(now) > maxClockSkew {
 		return errf(http.StatusForbidden, "request_expired", "An append signature that does not cover position must expire within 15 minutes; sign position.")
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if _, ok := o.seen[sig]; ok {
-		return errf(http.StatusForbidden, "request_expired", "This append signature does not cover position and was already used; sign position or sign a new request.")
+	key := sig + "\x00" + pos
+	if _, ok := o.seen[key]; ok {
+		return errf(http.StatusForbidden, "request_expired", "This append signature does not cover position and was already used at this position; sign position or sign a new request.")
 	}
 	if len(o.seen) >= maxAppendOnce {
 		for k, t := range o.seen {
@@ -84,6 +90,6 @@ func (o *onceSet) use(sig string, until, now time.Time) *apiError {
 	if o.seen == nil {
 		o.seen = map[string]time.Time{}
 	}
-	o.seen[sig] = until
+	o.seen[key] = until
 	return nil
 }

@@ -62,9 +62,10 @@
 //     computed for the v2 canonical URI, SSE-C key values redacted and cut at
 //     8 KiB; it is also logged at debug level (auth.go).
 //   - Append signed without position (the official JavaScript SDK leaves it
-//     out; the docs sign it) is accepted once per signature and only for
-//     signatures valid for at most 15 minutes; a reuse is 403
-//     request_expired (authappend.go explains the trade-off).
+//     out; the docs sign it) is accepted once per signature and position
+//     (that SDK signs two appends within one second alike) and only for
+//     signatures valid for at most 15 minutes; a reuse at the same position
+//     is 403 request_expired (authappend.go explains the trade-off).
 //   - A request with more than 2048 x-qs- headers is 400 invalid_request
 //     before any signing work (valid metadata needs about 1,050 at most).
 //   - Content-MD5 is base64 (24 characters) or hex (32); "flag" and "flag="

@@ -824,8 +824,10 @@ func TestSecurityDeleteMultipleInvalidUTF8(t *testing.T) {
 }
 
 // TestSecurityAppendSignedWithoutPosition: an append whose signature leaves
-// position out (as the official JavaScript SDK signs) is accepted, once: a
-// replay at the then valid position is refused, as are position-less
+// position out (as the official JavaScript SDK signs) is accepted once per
+// position: a replay at a position it was used at is refused, the same
+// signature at the object's new end works (the SDK's second append within
+// one second), and position-less
 // presigned URLs that outlive 15 minutes. Position-signed appends and other
 // operations are unaffected.
 func TestSecurityAppendSignedWithoutPosition(t *testing.T) {
@@ -850,19 +852,24 @@ func TestSecurityAppendSignedWithoutPosition(t *testing.T) {
 	if rep := c.send(first); rep.status != 200 {
 		t.Fatalf("append signed without position: %d %s", rep.status, rep.body)
 	}
-	again.URL.RawQuery = strings.Replace(again.URL.RawQuery, "position=0", "position=3", 1)
-	again.Body = io.NopCloser(strings.NewReader("abc"))
-	if rep := c.send(again); rep.status != 403 || rep.code != "request_expired" {
-		t.Errorf("replay at position 3: %d %s", rep.status, rep.body)
+	replay := again.Clone(t.Context())
+	replay.Body = io.NopCloser(strings.NewReader("abc"))
+	if rep := c.send(replay); rep.status != 403 || rep.code != "request_expired" {
+		t.Errorf("replay at position 0: %d %s", rep.status, rep.body)
 	}
-	if rep := c.send(build("def", 3, 10*time.Minute)); rep.status != 200 {
+	again.URL.RawQuery = strings.Replace(again.URL.RawQuery, "position=0", "position=3", 1)
+	again.Body = io.NopCloser(strings.NewReader("xyz"))
+	if rep := c.send(again); rep.status != 200 {
+		t.Errorf("same signature at the new end, position 3: %d %s", rep.status, rep.body)
+	}
+	if rep := c.send(build("def", 6, 10*time.Minute)); rep.status != 200 {
 		t.Errorf("presigned append without position: %d %s", rep.status, rep.body)
 	}
-	if rep := c.send(build("ghi", 6, time.Hour)); rep.status != 403 || rep.code != "request_expired" {
+	if rep := c.send(build("ghi", 9, time.Hour)); rep.status != 403 || rep.code != "request_expired" {
 		t.Errorf("hour-long presigned append without position: %d %s", rep.status, rep.body)
 	}
-	c.ok(secRoute{method: "POST", path: o + "js", query: "append&position=6", body: []byte("ghi")}, 200)
-	if rep := c.ok(secRoute{method: "GET", path: o + "js"}, 200); string(rep.body) != "abcdefghi" {
+	c.ok(secRoute{method: "POST", path: o + "js", query: "append&position=9", body: []byte("ghi")}, 200)
+	if rep := c.ok(secRoute{method: "GET", path: o + "js"}, 200); string(rep.body) != "abcxyzdefghi" {
 		t.Errorf("object holds %q", rep.body)
 	}
 	// Only append drops position: an upload part signed without
