@@ -167,27 +167,9 @@ type job struct {
 
 // transfer implements cp and mv (move deletes each source once copied).
 func (a *app) transfer(ctx context.Context, op, srcArg, dstArg string, f *copyFlags, move bool) error {
-	src, err := parseLocation(srcArg)
+	src, dst, err := transferArgs(op, srcArg, dstArg, f, move)
 	if err != nil {
 		return err
-	}
-	dst, err := parseLocation(dstArg)
-	if err != nil {
-		return err
-	}
-	switch {
-	case src.Stdio && dst.Stdio:
-		return usagef("%s: source and destination cannot both be -", op)
-	case !src.Remote && !dst.Remote:
-		return usagef("%s: neither %s nor %s is a qs:// URL; use the system's cp or mv for local files", op, srcArg, dstArg)
-	case f.recursive && (src.Stdio || dst.Stdio):
-		return usagef("%s -r: - cannot be a directory", op)
-	case move && src.Stdio:
-		return usagef("mv: cannot move standard input; use cp")
-	case !f.recursive && f.filters.flt.active():
-		return usagef("%s: --include and --exclude need -r", op)
-	case f.resume && (src.Remote || src.Stdio || !dst.Remote):
-		return usagef("%s --resume: only uploads of local files to qs:// can be resumed", op)
 	}
 	x, err := a.xferFor(ctx, f)
 	if err != nil {
@@ -250,6 +232,31 @@ func (a *app) transfer(ctx context.Context, op, srcArg, dstArg string, f *copyFl
 	return nil
 }
 
+// transferArgs parses and checks the locations of cp and mv.
+func transferArgs(op, srcArg, dstArg string, f *copyFlags, move bool) (src, dst location, err error) {
+	if src, err = parseLocation(srcArg); err != nil {
+		return
+	}
+	if dst, err = parseLocation(dstArg); err != nil {
+		return
+	}
+	switch {
+	case src.Stdio && dst.Stdio:
+		err = usagef("%s: source and destination cannot both be -", op)
+	case !src.Remote && !dst.Remote:
+		err = usagef("%s: neither %s nor %s is a qs:// URL; use the system's cp or mv for local files", op, srcArg, dstArg)
+	case f.recursive && (src.Stdio || dst.Stdio):
+		err = usagef("%s -r: - cannot be a directory", op)
+	case move && src.Stdio:
+		err = usagef("mv: cannot move standard input; use cp")
+	case !f.recursive && f.filters.flt.active():
+		err = usagef("%s: --include and --exclude need -r", op)
+	case f.resume && (src.Remote || src.Stdio || !dst.Remote):
+		err = usagef("%s --resume: only uploads of local files to qs:// can be resumed", op)
+	}
+	return
+}
+
 // joinLines joins errors one per line.
 func joinLines(errs []error) error {
 	msgs := make([]string, len(errs))
@@ -265,50 +272,12 @@ func joinLines(errs []error) error {
 func (a *app) plan(ctx context.Context, rem *remote, op string, src, dst location, f *copyFlags) ([]job, error) {
 	flt := f.filters.filter(a)
 	if !f.recursive {
-		j := job{src: src, dst: dst, size: -1}
-		switch {
-		case src.Remote && src.isDir():
-			return nil, usagef("%s: %s is a directory (key prefix); use -r", op, src)
-		case !src.Remote && !src.Stdio:
-			fi, err := os.Stat(src.Path)
-			if err != nil {
-				return nil, wrapOp(op, src.Path, err)
-			}
-			if fi.IsDir() {
-				return nil, usagef("%s: %s is a directory; use -r", op, src.Path)
-			}
-			j.size = fi.Size()
-		}
-		switch {
-		case dst.Remote && dst.isDir():
-			if src.Stdio {
-				return nil, usagef("%s: give the key to write standard input to, not the directory %s", op, dst)
-			}
-			j.dst = dst.child(baseName(srcName(src)))
-		case !dst.Remote && !dst.Stdio && isLocalDir(dst.Path):
-			j.dst = location{Path: filepath.Join(dst.Path, baseName(src.Key))}
-		}
-		return []job{j}, nil
+		return planOne(op, src, dst)
+	}
+	if !src.Remote {
+		return a.planLocalTree(op, src, dst, f, flt)
 	}
 	var jobs []job
-	if !src.Remote {
-		fi, err := os.Stat(src.Path)
-		if err != nil {
-			return nil, wrapOp(op, src.Path, err)
-		}
-		if !fi.IsDir() {
-			return nil, usagef("%s -r: %s is not a directory", op, src.Path)
-		}
-		files, err := listLocal(src.Path, flt, a.links(f.copyLinks))
-		a.linkSummary()
-		if err != nil {
-			return nil, wrapOp(op, src.Path, err)
-		}
-		for _, e := range files {
-			jobs = append(jobs, job{src: location{Path: filepath.Join(src.Path, filepath.FromSlash(e.rel))}, dst: dst.child(e.rel), size: e.size})
-		}
-		return jobs, nil
-	}
 	s, err := rem.storage(src.Bucket)
 	if err != nil {
 		return nil, err
@@ -336,6 +305,55 @@ func (a *app) plan(ctx context.Context, rem *remote, op string, src, dst locatio
 			msg += " pass the filters"
 		}
 		return nil, wrapOp(op, src.String(), errors.New(msg))
+	}
+	return jobs, nil
+}
+
+// planOne is plan without -r: one file or object.
+func planOne(op string, src, dst location) ([]job, error) {
+	j := job{src: src, dst: dst, size: -1}
+	switch {
+	case src.Remote && src.isDir():
+		return nil, usagef("%s: %s is a directory (key prefix); use -r", op, src)
+	case !src.Remote && !src.Stdio:
+		fi, err := os.Stat(src.Path)
+		if err != nil {
+			return nil, wrapOp(op, src.Path, err)
+		}
+		if fi.IsDir() {
+			return nil, usagef("%s: %s is a directory; use -r", op, src.Path)
+		}
+		j.size = fi.Size()
+	}
+	switch {
+	case dst.Remote && dst.isDir():
+		if src.Stdio {
+			return nil, usagef("%s: give the key to write standard input to, not the directory %s", op, dst)
+		}
+		j.dst = dst.child(baseName(srcName(src)))
+	case !dst.Remote && !dst.Stdio && isLocalDir(dst.Path):
+		j.dst = location{Path: filepath.Join(dst.Path, baseName(src.Key))}
+	}
+	return []job{j}, nil
+}
+
+// planLocalTree is plan of a local directory: its files that flt keeps.
+func (a *app) planLocalTree(op string, src, dst location, f *copyFlags, flt *filter) ([]job, error) {
+	var jobs []job
+	fi, err := os.Stat(src.Path)
+	if err != nil {
+		return nil, wrapOp(op, src.Path, err)
+	}
+	if !fi.IsDir() {
+		return nil, usagef("%s -r: %s is not a directory", op, src.Path)
+	}
+	files, err := listLocal(src.Path, flt, a.links(f.copyLinks))
+	a.linkSummary()
+	if err != nil {
+		return nil, wrapOp(op, src.Path, err)
+	}
+	for _, e := range files {
+		jobs = append(jobs, job{src: location{Path: filepath.Join(src.Path, filepath.FromSlash(e.rel))}, dst: dst.child(e.rel), size: e.size})
 	}
 	return jobs, nil
 }

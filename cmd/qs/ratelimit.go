@@ -139,18 +139,22 @@ type limitedWriter struct {
 }
 
 func (w *limitedWriter) Write(p []byte) (int, error) {
+	return w.l.chunks(p, 0, func(c []byte, _ int64) (int, error) { return w.w.Write(c) })
+}
+
+// chunks applies op (a whole-buffer read or write at an offset) to p one
+// chunk at a time, paying for each, until p is done or op fails.
+func (l *rateLimit) chunks(p []byte, off int64, op func([]byte, int64) (int, error)) (int, error) {
 	done := 0
-	for len(p) > 0 {
-		c := w.l.cut(p)
-		n, err := w.w.Write(c)
+	for done < len(p) {
+		n, err := op(l.cut(p[done:]), off+int64(done))
 		done += n
-		if err == nil {
-			err = w.l.take(n)
+		if terr := l.take(n); err == nil {
+			err = terr
 		}
 		if err != nil {
 			return done, err
 		}
-		p = p[n:]
 	}
 	return done, nil
 }
@@ -171,35 +175,9 @@ func (f *limitedFile) Write(p []byte) (int, error) {
 func (f *limitedFile) Seek(off int64, whence int) (int64, error) { return f.f.Seek(off, whence) }
 
 // ReadAt reads p whole (as io.ReaderAt demands), one chunk at a time.
-func (f *limitedFile) ReadAt(p []byte, off int64) (int, error) {
-	done := 0
-	for done < len(p) {
-		c := f.l.cut(p[done:])
-		n, err := f.f.ReadAt(c, off+int64(done))
-		done += n
-		if terr := f.l.take(n); terr != nil && err == nil {
-			err = terr
-		}
-		if err != nil {
-			return done, err
-		}
-	}
-	return done, nil
-}
+func (f *limitedFile) ReadAt(p []byte, off int64) (int, error) { return f.l.chunks(p, off, f.f.ReadAt) }
 
 // WriteAt writes p whole, one chunk at a time.
 func (f *limitedFile) WriteAt(p []byte, off int64) (int, error) {
-	done := 0
-	for done < len(p) {
-		c := f.l.cut(p[done:])
-		n, err := f.f.WriteAt(c, off+int64(done))
-		done += n
-		if err == nil {
-			err = f.l.take(n)
-		}
-		if err != nil {
-			return done, err
-		}
-	}
-	return done, nil
+	return f.l.chunks(p, off, f.f.WriteAt)
 }

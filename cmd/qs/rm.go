@@ -70,31 +70,9 @@ markers are left in place (files only are deleted, as rclone delete does).
 				if err != nil {
 					return err
 				}
-				if recursive {
-					n, err := a.removeAll(cmd.Context(), s, l, concurrency, ff.filter(a), dryRun)
-					if err != nil {
-						return wrapOp("rm -r", l.String(), err)
-					}
-					if n == 0 {
-						msg := "no objects under this prefix"
-						if ff.flt.active() {
-							msg += " pass the filters"
-						}
-						return wrapOp("rm -r", l.String(), errors.New(msg))
-					}
-					continue
+				if err := a.rmOne(cmd.Context(), s, l, rmOptions{recursive, dryRun, concurrency, &ff}); err != nil {
+					return err
 				}
-				if _, err := s.StatWithContext(cmd.Context(), l.Key); err != nil {
-					return wrapOp("rm", l.String(), err)
-				}
-				if dryRun {
-					a.say(false, "would delete %s", l)
-					continue
-				}
-				if err := s.DeleteWithContext(cmd.Context(), l.Key); err != nil {
-					return wrapOp("rm", l.String(), err)
-				}
-				a.say(false, "deleted %s", l)
 			}
 			return nil
 		},
@@ -133,6 +111,43 @@ func (a *app) rmUploads(ctx context.Context, args []string, olderThan time.Durat
 			return wrapOp("rm --uploads", l.String(), err)
 		}
 	}
+	return nil
+}
+
+// rmOptions are the flags of rm that act on each argument.
+type rmOptions struct {
+	recursive, dryRun bool
+	concurrency       int
+	ff                *filterFlags
+}
+
+// rmOne deletes the object l, or with -r everything under it.
+func (a *app) rmOne(ctx context.Context, s types.Storager, l location, o rmOptions) error {
+	if o.recursive {
+		n, err := a.removeAll(ctx, s, l, o.concurrency, o.ff.filter(a), o.dryRun)
+		if err != nil {
+			return wrapOp("rm -r", l.String(), err)
+		}
+		if n == 0 {
+			msg := "no objects under this prefix"
+			if o.ff.flt.active() {
+				msg += " pass the filters"
+			}
+			return wrapOp("rm -r", l.String(), errors.New(msg))
+		}
+		return nil
+	}
+	if _, err := s.StatWithContext(ctx, l.Key); err != nil {
+		return wrapOp("rm", l.String(), err)
+	}
+	if o.dryRun {
+		a.say(false, "would delete %s", l)
+		return nil
+	}
+	if err := s.DeleteWithContext(ctx, l.Key); err != nil {
+		return wrapOp("rm", l.String(), err)
+	}
+	a.say(false, "deleted %s", l)
 	return nil
 }
 
