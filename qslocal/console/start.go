@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -19,7 +18,7 @@ type Running struct {
 	Loopback bool
 
 	http *http.Server
-	done chan error
+	done chan struct{} // closed when Serve returned
 }
 
 // Start serves a console for opts on opts.Addr ("127.0.0.1:9001" if empty;
@@ -46,41 +45,27 @@ func Start(ctx context.Context, opts Options) (*Running, error) {
 	if addr.IP.IsUnspecified() {
 		host = "127.0.0.1"
 	}
-	rn := &Running{Console: c, Loopback: c.loopback, done: make(chan error, 1),
+	rn := &Running{Console: c, Loopback: c.loopback, done: make(chan struct{}),
 		URL: "http://" + net.JoinHostPort(host, strconv.Itoa(addr.Port)) + "/"}
 	rn.http = &http.Server{Handler: c, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		MaxHeaderBytes: 64 << 10}
 	go func() {
-		err := rn.http.Serve(ln)
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
-		}
-		rn.done <- err
+		defer close(rn.done)
+		rn.http.Serve(ln) // ends with Shutdown or Close
 	}()
 	go func() {
 		select {
 		case <-ctx.Done():
 			rn.http.Close()
-		case <-rn.doneCopy():
+		case <-rn.done:
 		}
 	}()
 	return rn, nil
 }
 
-// doneCopy reports the end of the HTTP server without consuming it for Shutdown.
-func (rn *Running) doneCopy() <-chan struct{} {
-	ch := make(chan struct{})
-	go func() {
-		err := <-rn.done
-		rn.done <- err
-		close(ch)
-	}()
-	return ch
-}
-
 // Shutdown stops the console, waiting for requests in flight until ctx ends.
 func (rn *Running) Shutdown(ctx context.Context) error {
 	err := rn.http.Shutdown(ctx)
-	<-rn.doneCopy()
+	<-rn.done
 	return err
 }
