@@ -113,24 +113,11 @@ func (a *app) sync(ctx context.Context, srcArg, dstArg string, f *syncFlags) err
 	if err != nil {
 		return err
 	}
-	if src.Stdio || dst.Stdio || !src.Remote && !dst.Remote {
-		return usagef("sync: one side must be a qs://bucket/prefix, the other a local directory or another qs://bucket/prefix")
+	if err := checkSyncSides(src, dst); err != nil {
+		return err
 	}
 	if f.checksum && f.sizeOnly || f.existing && f.ignoreExisting {
 		return usagef("sync: --checksum and --size-only, or --existing and --ignore-existing, exclude each other")
-	}
-	if src.Remote && dst.Remote {
-		return a.syncRemotes(ctx, src, dst, f)
-	}
-	flt := f.filters.filter(a)
-	local := src
-	if dst.Path != "" {
-		local = dst
-	}
-	if fi, err := os.Stat(local.Path); err == nil && !fi.IsDir() {
-		return usagef("sync: %s is not a directory", local.Path)
-	} else if err != nil && local == src {
-		return wrapOp("sync", local.Path, err)
 	}
 	x, err := a.xferFor(ctx, &f.copyFlags)
 	if err != nil {
@@ -141,9 +128,44 @@ func (a *app) sync(ctx context.Context, srcArg, dstArg string, f *syncFlags) err
 	if err != nil {
 		return err
 	}
-	remote := src
-	if dst.Remote {
-		remote = dst
+	if src.Remote && dst.Remote {
+		return a.syncRemotes(ctx, rem, src, dst, x, f)
+	}
+	return a.syncLocal(ctx, rem, src, dst, x, f)
+}
+
+// checkSyncSides refuses pairs of sides that sync cannot work on: no
+// remote side, standard streams, a local side that is a file (or a missing
+// local source), overlapping prefixes of one bucket.
+func checkSyncSides(src, dst location) error {
+	switch {
+	case src.Stdio || dst.Stdio || !src.Remote && !dst.Remote:
+		return usagef("sync: one side must be a qs://bucket/prefix, the other a local directory or another qs://bucket/prefix")
+	case src.Remote && dst.Remote:
+		sp, dp := dirPrefix(src.Key), dirPrefix(dst.Key)
+		if src.Bucket == dst.Bucket && (strings.HasPrefix(sp, dp) || strings.HasPrefix(dp, sp)) {
+			return usagef("sync: %s and %s overlap (one holds the other)", src, dst)
+		}
+		return nil
+	}
+	local := src
+	if dst.Path != "" {
+		local = dst
+	}
+	if fi, err := os.Stat(local.Path); err == nil && !fi.IsDir() {
+		return usagef("sync: %s is not a directory", local.Path)
+	} else if err != nil && local == src {
+		return wrapOp("sync", local.Path, err)
+	}
+	return nil
+}
+
+// syncLocal syncs a local directory and a remote prefix, either way.
+func (a *app) syncLocal(ctx context.Context, rem *remote, src, dst location, x *xfer, f *syncFlags) error {
+	flt := f.filters.filter(a)
+	local, remote := src, dst
+	if src.Remote {
+		local, remote = dst, src
 	}
 	s, err := rem.storage(remote.Bucket)
 	if err != nil {
@@ -181,20 +203,8 @@ func (a *app) sync(ctx context.Context, srcArg, dstArg string, f *syncFlags) err
 
 // syncRemotes syncs two remote prefixes with copies on the server (see
 // remoteCopy); --checksum compares the two ETags when both are MD5s.
-func (a *app) syncRemotes(ctx context.Context, src, dst location, f *syncFlags) error {
+func (a *app) syncRemotes(ctx context.Context, rem *remote, src, dst location, x *xfer, f *syncFlags) error {
 	sp, dp := dirPrefix(src.Key), dirPrefix(dst.Key)
-	if src.Bucket == dst.Bucket && (strings.HasPrefix(sp, dp) || strings.HasPrefix(dp, sp)) {
-		return usagef("sync: %s and %s overlap (one holds the other)", src, dst)
-	}
-	x, err := a.xferFor(ctx, &f.copyFlags)
-	if err != nil {
-		return err
-	}
-	defer x.prog.wait()
-	rem, err := a.remote()
-	if err != nil {
-		return err
-	}
 	ss, err := rem.storage(src.Bucket)
 	if err != nil {
 		return err
