@@ -21,59 +21,10 @@ part_size=${PART_SIZE:-64MiB}
 concurrency=${CONCURRENCY:-4}
 slack_mib=${SLACK_MIB:-64}
 
-missing=()
-command -v go >/dev/null || missing+=(go)
-command -v curl >/dev/null || missing+=(curl)
-[ -x /usr/bin/time ] || missing+=(/usr/bin/time)
-if [ ${#missing[@]} -gt 0 ]; then
-	echo "bench: missing ${missing[*]}; install them first (Debian/Ubuntu: apt-get install -y curl time)" >&2
-	exit 1
-fi
-
-root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/qs-bench.XXXXXX")
-server_pid=
-cleanup() {
-	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-echo "building qs..."
-(cd "$root" && go build -o "$work/qs" ./cmd/qs)
-qs="$work/qs"
-
-# Fresh keys; the server picks a free loopback port and prints it.
-export QINGSTOR_ACCESS_KEY_ID=BENCH$(head -c 256 /dev/urandom | tr -dc 'A-Z0-9' | head -c 15)
-export QINGSTOR_SECRET_ACCESS_KEY=$(head -c 512 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 40)
-
-"$qs" serve --addr 127.0.0.1:0 --data "$work/data" --log-level warn >"$work/serve.out" 2>"$work/serve.err" &
-server_pid=$!
-for _ in $(seq 100); do
-	grep -q '^ready' "$work/serve.out" 2>/dev/null && break
-	kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.err" >&2; exit 1; }
-	sleep 0.1
-done
-grep -q '^ready' "$work/serve.out" || { echo "bench: qs serve did not start" >&2; exit 1; }
-port=$(sed -n 's#^qslocal is serving QingStor at http://127.0.0.1:\([0-9]*\).*#\1#p' "$work/serve.out")
-export QINGSTOR_HOST=127.0.0.1 QINGSTOR_PORT=$port QINGSTOR_PROTOCOL=http
-
-echo "writing a ${size_mib} MiB random file..."
-head -c "$((size_mib << 20))" /dev/urandom >"$work/src.bin"
-bytes=$(stat -c %s "$work/src.bin")
+. "$(dirname "$0")/lib.sh"
+bench_setup
+make_source "$size_mib"
 "$qs" mb -q qs://bench-bucket
-
-# measure NAME CMD...: runs CMD under /usr/bin/time -v, records seconds and peak RSS.
-declare -A secs rss
-measure() {
-	local name=$1
-	shift
-	/usr/bin/time -v -o "$work/time.$name" "$@" >/dev/null
-	local wall
-	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.$name")
-	secs[$name]=$(awk -v t="$wall" 'BEGIN { n = split(t, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }')
-	rss[$name]=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.$name")
-}
 
 echo "qs cp up and down (--part-size $part_size --concurrency $concurrency)..."
 measure qs_up "$qs" cp -q --part-size "$part_size" --concurrency "$concurrency" "$work/src.bin" qs://bench-bucket/big.bin
