@@ -34,9 +34,14 @@
 // Directories are empty objects "<dir>/" of type application/x-directory.
 // Links are empty objects whose x-qs-meta-bs-link-target metadata holds the
 // percent-encoded target. Writes above 64 MiB become parallel multipart
-// uploads (parts of 16 MiB or more, 4 in flight), invisible until complete;
-// copies of sources above 5 GiB become multipart uploads filled by
-// server-side part copies.
+// uploads (parts of 16 MiB or more, 4 in flight), invisible until complete,
+// sent straight from a source that can be read by offset (a file) or through
+// bounded buffers from a stream; verify_content adds per-part Content-MD5
+// and a whole-content MD5 ETag, multipart_id resumes an upload, WriteStream
+// takes streams of unknown length. Reads of whole objects into a file use
+// parallel ranged GETs. Copies of sources above 5 GiB, within a bucket or
+// across buckets (CopyFrom), become multipart uploads filled by server-side
+// part copies. The part_size and part_concurrency pairs tune all of them.
 //
 // Code written for go-service-qingstor v3 compiles after rewriting its
 // imports: every name v3.3.0 exported is here with the same type.

@@ -170,16 +170,6 @@ func randomData(n int) []byte {
 func TestLargeWrite(t *testing.T) {
 	st, rec := largeStore(t)
 	data := randomData(3<<20 + 12345) // 13 parts of 256 KiB + a tail
-	// By default nothing is hashed on the client: no part carries Content-MD5.
-	if _, err := st.Write("plain", bytes.NewReader(data), int64(len(data))); err != nil {
-		t.Fatal(err)
-	}
-	for i, m := range rec.partMD5 {
-		if m != "" {
-			t.Fatalf("default write: part %d sent Content-MD5 %q", i, m)
-		}
-	}
-	rec.set(func() { rec.partMD5 = nil })
 	var seen int64
 	n, err := st.Write("big", bytes.NewReader(data), int64(len(data)), ps.WithIoCallback(func(b []byte) { seen += int64(len(b)) }),
 		ps.WithContentType("application/x-big"), WithVerifyContent())
@@ -196,12 +186,6 @@ func TestLargeWrite(t *testing.T) {
 		if b, err := base64.StdEncoding.DecodeString(m); err != nil || len(b) != md5.Size {
 			t.Fatalf("part %d Content-MD5 %q", i, m)
 		}
-	}
-	// verify_content gives the object the MD5 of its content as ETag.
-	if o, err := st.Stat("big"); err != nil {
-		t.Fatal(err)
-	} else if etag, _ := o.GetEtag(); strings.Trim(etag, `"`) != md5Hex(data) {
-		t.Errorf("ETag %s, want the content's MD5 %s", etag, md5Hex(data))
 	}
 	if m := rec.maxSeen.Load(); m > 3 {
 		t.Errorf("%d parts in flight, want at most 3", m)
@@ -244,6 +228,36 @@ func TestLargeWrite(t *testing.T) {
 		t.Fatalf("Write with a wrong content_md5: %v", err)
 	}
 	assertNothingLeft(t, st, "big2")
+}
+
+// TestLargeWriteHashing: by default a large write hashes nothing (no part
+// carries Content-MD5, the ETag is not the content's MD5); verify_content
+// gives the object the MD5 of its content as ETag.
+func TestLargeWriteHashing(t *testing.T) {
+	st, rec := largeStore(t)
+	data := randomData(1<<20 + 99)
+	for _, verify := range []bool{false, true} {
+		rec.set(func() { rec.partMD5 = nil })
+		var extra []types.Pair
+		if verify {
+			extra = append(extra, WithVerifyContent())
+		}
+		if _, err := st.Write("obj", bytes.NewReader(data), int64(len(data)), extra...); err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range rec.partMD5 {
+			if (m != "") != verify {
+				t.Errorf("verify_content %v: part %d sent Content-MD5 %q", verify, i, m)
+			}
+		}
+		o, err := st.Stat("obj")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if etag, _ := o.GetEtag(); (strings.Trim(etag, `"`) == md5Hex(data)) != verify {
+			t.Errorf("verify_content %v: ETag %s, content MD5 %s", verify, etag, md5Hex(data))
+		}
+	}
 }
 
 // assertNothingLeft checks that name does not exist and no upload remains.
