@@ -20,12 +20,17 @@
 # qs cp up and down >= 1.0x curl. Downloads are compared with the source.
 #
 # Usage: bench/engine-1gib.sh [SIZE_MIB] (default 1024)
-# Env:   ROUNDS (default 5)
+# Env:   ROUNDS (default 5); PART_SIZE (bytes) for the Storager modes
+#        (default: the storage's); UPLOADS and DOWNLOADS, the transfers to
+#        run (default: all of them)
 # Needs: go, curl, /usr/bin/time; about 10 x SIZE_MIB of free space under $TMPDIR.
 set -euo pipefail
 
 size_mib=${1:-1024}
 rounds=${ROUNDS:-5}
+part_size=${PART_SIZE:-0}
+uploads=${UPLOADS-put write write-verify qs_up curl_up}
+downloads=${DOWNLOADS-get read qs_down curl_down}
 
 . "$(dirname "$0")/lib.sh"
 bench_setup xfer
@@ -38,10 +43,10 @@ get_url=$("$qs" presign --expire 2h qs://$b/base.bin)
 
 run() { # run MODE: one transfer
 	case $1 in
-	put | write | write-verify) measure "$1" "$x" -mode "$1" -bucket $b -key "$1.bin" -file "$work/src.bin" ;;
+	put | write | write-verify) measure "$1" "$x" -mode "$1" -part-size "$part_size" -bucket $b -key "$1.bin" -file "$work/src.bin" ;;
 	qs_up) measure qs_up "$qs" cp -q "$work/src.bin" qs://$b/qs_up.bin ;;
 	curl_up) measure curl_up curl -sS -f -T "$work/src.bin" "$put_url" ;;
-	get | read) measure "$1" "$x" -mode "$1" -bucket $b -key base.bin -file "$work/$1.out" ;;
+	get | read) measure "$1" "$x" -mode "$1" -part-size "$part_size" -bucket $b -key base.bin -file "$work/$1.out" ;;
 	qs_down) rm -f "$work/qs_down.out"; measure qs_down "$qs" cp -q qs://$b/base.bin "$work/qs_down.out" ;;
 	curl_down) measure curl_down curl -sS -f -o "$work/curl_down.out" "$get_url" ;;
 	esac
@@ -60,11 +65,12 @@ rotate() {
 : >"$work/results"
 for ((round = 1; round <= rounds; round++)); do
 	echo "round $round of $rounds..."
-	for m in $(rotate "$round" put write write-verify qs_up curl_up) $(rotate "$round" get read qs_down curl_down); do
+	# shellcheck disable=SC2086 # word lists
+	for m in $(rotate "$round" $uploads) $(rotate "$round" $downloads); do
 		run "$m"
 	done
 done
-for f in get read qs_down curl_down; do cmp "$work/src.bin" "$work/$f.out"; done
+for f in $downloads; do cmp "$work/src.bin" "$work/$f.out"; done
 
 echo
 echo "$(date -u +%Y-%m-%d) $(uname -sm), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $size_mib MiB, $rounds rounds"
@@ -77,7 +83,11 @@ awk -v bytes="$bytes" '
 	function stat(m, what,    r, v) { for (r = 1; r <= n; r++) v[r] = (what == "wall" ? wall[r, m] : what == "cpu" ? cpu[r, m] : rss[r, m]); return median(v, n) }
 	function tput(m, base,    r, v) { for (r = 1; r <= n; r++) v[r] = wall[r, base] / wall[r, m]; return median(v, n) }
 	function cpur(m, base,    r, v) { for (r = 1; r <= n; r++) v[r] = cpu[r, m] / cpu[r, base]; return median(v, n) }
-	function line(m, base, bar) {
+	function line(m, base, bar,    r, l) {
+		if (!((1, m) in wall) || !((1, base) in wall)) return
+		l = ""
+		for (r = 1; r <= n; r++) l = l sprintf(" %.2f", wall[r, base] / wall[r, m])
+		printf "%-13s rounds:%s\n", m, l
 		printf "%-13s %8.1f %8.2f %9.1f   vs %-9s throughput %5.2fx  CPU %5.2fx  %s\n", m, bytes / 1048576 / stat(m, "wall"),
 			stat(m, "cpu"), stat(m, "rss") / 1024, base, tput(m, base), cpur(m, base), bar
 	}

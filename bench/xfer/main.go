@@ -31,11 +31,15 @@ import (
 	"github.com/qsgo/qsgo/types"
 )
 
+// partSize is the -part-size flag.
+var partSize int64
+
 func main() {
 	mode := flag.String("mode", "", "put, write, write-verify, get or read")
 	bucket := flag.String("bucket", "", "bucket")
 	key := flag.String("key", "", "object key")
 	file := flag.String("file", "", "local file: the source of uploads, the destination of downloads")
+	flag.Int64Var(&partSize, "part-size", 0, "part_size of the storage modes (0: the default)")
 	flag.Parse()
 	if err := run(context.Background(), *mode, *bucket, *key, *file); err != nil {
 		fmt.Fprintln(os.Stderr, "xfer:", err)
@@ -68,9 +72,12 @@ func run(ctx context.Context, mode, bucket, key, file string) error {
 			return err
 		}
 		if mode == "read" {
-			return read(ctx, st, key, file)
+			return read(ctx, st, key, file, partSize)
 		}
 		var extra []types.Pair
+		if partSize > 0 {
+			extra = append(extra, qingstor.WithPartSize(partSize))
+		}
 		if mode == "write-verify" {
 			extra = append(extra, qingstor.WithVerifyContent())
 		}
@@ -130,12 +137,16 @@ func get(ctx context.Context, c *qsapi.Client, bucket, key, file string) error {
 	return f.Close()
 }
 
-func read(ctx context.Context, st types.Storager, key, file string) error {
+func read(ctx context.Context, st types.Storager, key, file string, partSize int64) error {
 	f, err := os.Create(file)
 	if err != nil {
 		return err
 	}
-	if _, err := st.ReadWithContext(ctx, key, f); err != nil {
+	var extra []types.Pair
+	if partSize > 0 {
+		extra = append(extra, qingstor.WithPartSize(partSize))
+	}
+	if _, err := st.ReadWithContext(ctx, key, f, extra...); err != nil {
 		f.Close()
 		return err
 	}
