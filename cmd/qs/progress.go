@@ -371,39 +371,6 @@ func padLeft(s string, n int) string {
 	return strings.Repeat(" ", max(0, n-utf8.RuneCountInString(s))) + s
 }
 
-// countingReader reports bytes read to a bar and keeps Seek (so that the
-// wire client can rewind a body to retry it). Bytes read again after a
-// rewind are not counted twice: the bar shows progress, not traffic.
-type countingReader struct {
-	r   io.Reader
-	bar *bar
-	// pos is the reader's position; high the furthest position reached.
-	pos, high int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.pos += int64(n)
-	if c.pos > c.high {
-		c.bar.add(int(c.pos - c.high))
-		c.high = c.pos
-	}
-	return n, err
-}
-
-// Seek delegates to the underlying reader when it can seek.
-func (c *countingReader) Seek(off int64, whence int) (int64, error) {
-	s, ok := c.r.(io.Seeker)
-	if !ok {
-		return 0, errNotSeekable
-	}
-	pos, err := s.Seek(off, whence)
-	if err == nil {
-		c.pos = pos
-	}
-	return pos, err
-}
-
 // countingWriter reports every byte written to a bar.
 type countingWriter struct {
 	w   io.Writer

@@ -31,9 +31,6 @@ const (
 	defaultConc     = 4
 )
 
-// errNotSeekable is returned by Seek on a counting reader over a stream.
-var errNotSeekable = errors.New("body cannot be rewound")
-
 // xfer are the knobs of one transfer command.
 type xfer struct {
 	partSize    int64
@@ -65,13 +62,20 @@ func (x *xfer) check() error {
 	return nil
 }
 
+// progressPairs shows the bytes a Read or Write moves on b (none for a nil
+// b): the io_callback pair, which every service takes and which shows each
+// byte once even when a request is retried.
+func progressPairs(b *bar) []types.Pair {
+	if b == nil {
+		return nil
+	}
+	return []types.Pair{pairs.WithIoCallback(func(p []byte) { b.add(len(p)) })}
+}
+
 // readPairs are the pairs of a QingStor Read: x's parts and b's progress.
 func (x *xfer) readPairs(b *bar) []types.Pair {
 	ps := []types.Pair{qingstor.WithPartSize(x.partSize), qingstor.WithPartConcurrency(x.concurrency)}
-	if b != nil {
-		ps = append(ps, pairs.WithIoCallback(func(p []byte) { b.add(len(p)) }))
-	}
-	return ps
+	return append(ps, progressPairs(b)...)
 }
 
 // writePairs are the pairs of a QingStor Write: readPairs plus verification.
@@ -109,7 +113,7 @@ func uploadFile(ctx context.Context, s types.Storager, key, path string, x *xfer
 	case ok:
 		n, err = qs.WriteWithContext(ctx, key, x.limit.file(f), size, append(x.writePairs(b), x.meta.pairs(s, key)...)...)
 	default:
-		n, err = s.WriteWithContext(ctx, key, &countingReader{r: x.limit.file(f), bar: b}, size, x.meta.pairs(s, key)...)
+		n, err = s.WriteWithContext(ctx, key, x.limit.file(f), size, append(progressPairs(b), x.meta.pairs(s, key)...)...)
 	}
 	b.done(err)
 	return n, err
@@ -141,7 +145,7 @@ func writeBuffered(ctx context.Context, s types.Storager, key string, r io.Reade
 	if int64(len(buf)) > limit {
 		return 0, fmt.Errorf("the service cannot take a stream longer than %d bytes (--part-size)", limit)
 	}
-	return s.WriteWithContext(ctx, key, &countingReader{r: bytes.NewReader(buf), bar: b}, int64(len(buf)), ps...)
+	return s.WriteWithContext(ctx, key, bytes.NewReader(buf), int64(len(buf)), append(progressPairs(b), ps...)...)
 }
 
 // downloadFile copies key to the local file path through a temporary file

@@ -353,3 +353,26 @@ func TestWriteStreamPartLimit(t *testing.T) {
 	}
 	assertNothingLeft(t, st, "over")
 }
+
+// TestProgressReader: the progress wrapper keeps Seek when the body has it
+// (so requests can be retried), shows rewound bytes once, and refuses Seek
+// otherwise.
+func TestProgressReader(t *testing.T) {
+	var shown bytes.Buffer
+	r := &progressReader{r: strings.NewReader("abcdef"), cb: func(b []byte) { shown.Write(b) }}
+	b := make([]byte, 3)
+	if n, _ := r.Read(b); n != 3 {
+		t.Fatalf("read %d", n)
+	}
+	if pos, err := r.Seek(1, io.SeekStart); err != nil || pos != 1 {
+		t.Fatalf("seek: %d %v", pos, err)
+	}
+	all, _ := io.ReadAll(r)
+	if string(all) != "bcdef" || shown.String() != "abcdef" {
+		t.Fatalf("after seek read %q, showed %q; want bcdef, abcdef", all, shown.String())
+	}
+	nr := &progressReader{r: onlyReader{strings.NewReader("x")}}
+	if _, err := nr.Seek(0, io.SeekStart); !errors.Is(err, errNotSeeker) {
+		t.Fatalf("seek on a stream: %v", err)
+	}
+}
