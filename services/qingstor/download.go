@@ -19,7 +19,7 @@ import (
 // a writer that can be written by offset -- an io.WriterAt and io.Seeker
 // whose WriteAt works at its current offset, such as an *os.File of a
 // regular file -- fetches the object as parallel ranged GETs of part_size
-// bytes, part_concurrency at a time, each written at its place. The first
+// bytes (64 MiB by default), part_concurrency at a time, each written at its place. The first
 // range is one GET that also tells the object's size, so a small object
 // still costs one request; the other ranges carry If-Match with the first
 // answer's ETag, so an object replaced meanwhile fails the read (412)
@@ -60,7 +60,7 @@ func parallelTarget(w io.Writer, opt pairStorageRead, p plan) (writerAtSeeker, i
 // readParallel reads object k into w at pos in parallel ranges.
 func (s *Storage) readParallel(ctx context.Context, k string, sse []byte, w writerAtSeeker, pos int64, cb func([]byte), p plan) (int64, error) {
 	cb = serialised(cb)
-	out, err := s.client.GetObject(ctx, s.name, k, &qsapi.GetObjectInput{SSECKey: sse, Range: "bytes=0-" + strconv.FormatInt(p.partSize-1, 10)})
+	out, err := s.client.GetObject(ctx, s.name, k, &qsapi.GetObjectInput{SSECKey: sse, Range: "bytes=0-" + strconv.FormatInt(p.filePartSize-1, 10)})
 	if qe, ok := qsapi.AsError(err); ok && qe.StatusCode == http.StatusRequestedRangeNotSatisfiable {
 		// Only an empty object has no byte 0.
 		out, err = s.client.GetObject(ctx, s.name, k, &qsapi.GetObjectInput{SSECKey: sse})
@@ -80,7 +80,7 @@ func (s *Storage) readParallel(ctx context.Context, k string, sse []byte, w writ
 	g.SetLimit(p.concurrency)
 	r := &rangeRead{s: s, k: k, sse: sse, etag: out.ETag, w: w, pos: pos, cb: cb}
 	g.Go(func() error { return r.get(gctx, 0, out.ContentLength, out.Body) })
-	psz := growPartSize(p.partSize, total)
+	psz := growPartSize(p.filePartSize, total)
 	for off := out.ContentLength; off < total && gctx.Err() == nil; off += psz {
 		n := min(psz, total-off)
 		g.Go(func() error { return r.get(gctx, off, n, nil) })
