@@ -13,6 +13,8 @@
 #   read         Storager.Read into a file  baseline: get (one qsapi GetObject)
 #   qs_down      qs cp qs://... FILE        baseline: curl_down (presigned GET)
 #
+# Before each transfer the script waits for the disk (sync; sleep 1), so a
+# transfer does not pay for the writeback of the previous one.
 # Throughput ratios are baseline time / time (>= 1.0: as fast or faster);
 # CPU ratios are CPU / baseline CPU (client process only: the server runs
 # apart); peak RSS is the client's. Bars (issue of the engine): write >= 1.0x
@@ -41,7 +43,9 @@ b=bench-bucket
 put_url=$("$qs" presign --method PUT --expire 2h qs://$b/curl.bin 2>/dev/null)
 get_url=$("$qs" presign --expire 2h qs://$b/base.bin)
 
-run() { # run MODE: one transfer
+run() { # run MODE: one transfer, started once the disk has settled
+	sync
+	sleep 1
 	case $1 in
 	put | write | write-verify) measure "$1" "$x" -mode "$1" -part-size "$part_size" -bucket $b -key "$1.bin" -file "$work/src.bin" ;;
 	qs_up) measure qs_up "$qs" cp -q "$work/src.bin" qs://$b/qs_up.bin ;;
