@@ -39,7 +39,8 @@
 //     only the console's own script and style and forbids framing
 //     (frame-ancestors 'none', X-Frame-Options DENY);
 //   - while bound to a loopback address only requests whose Host names a
-//     loopback address or localhost are served (DNS rebinding);
+//     loopback address or localhost are served (DNS rebinding); bound
+//     elsewhere (qs serve warns) any Host is served;
 //   - form bodies are bounded (maxFormBody); upload bodies are streamed to
 //     the API, which bounds them itself.
 //
