@@ -45,7 +45,8 @@ func (f *copyFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.verify, "verify", false, "full verification of uploads: every part sent with its MD5, multipart objects get the MD5 of their content as ETag (costs client CPU)")
 	f.object.register(cmd)
 	for _, name := range []string{"rate-limit", "bwlimit"} {
-		cmd.Flags().Var(&f.rateLimit, name, "cap the bytes per second read or written locally by all transfers together, e.g. 500k, 10M (binary units)")
+		cmd.Flags().Var(&f.rateLimit, name, "cap the bytes per second read or written locally by all transfers together, e.g. 500k, 10M (binary units; server-side copies are not limited)")
+		cmd.Flags().Lookup(name).DefValue = "0" // no limit: not shown as a default
 	}
 }
 
