@@ -31,6 +31,7 @@ type recorder struct {
 	h        http.Handler
 	mu       sync.Mutex
 	partMD5  []string // Content-MD5 of every part upload
+	partNums []string // part_number of every part upload, in arrival order
 	inFlight atomic.Int64
 	maxSeen  atomic.Int64
 	// failPart, when >= 0, makes that part number fail with 400.
@@ -99,6 +100,7 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		}
 		r.mu.Lock()
 		r.partMD5 = append(r.partMD5, req.Header.Get("Content-Md5"))
+		r.partNums = append(r.partNums, q.Get("part_number"))
 		r.mu.Unlock()
 		if f := r.failOnce.Load(); f > 0 && q.Get("part_number") == itoa(int(f-1)) && r.failOnce.CompareAndSwap(f, 0) {
 			io.Copy(io.Discard, req.Body)
