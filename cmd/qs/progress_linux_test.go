@@ -189,15 +189,7 @@ func TestProgressOnTerminal(t *testing.T) {
 	ts := qslocal.StartTest(t)
 	ts.CreateBucket("bar-bucket")
 	proxy := startProxy(t, ts)
-	gate := make(chan struct{})
-	release := sync.OnceFunc(func() { close(gate) })
-	t.Cleanup(release) // before the proxy's own cleanup, which waits for requests
-	proxy.setHold(func(r *http.Request) <-chan struct{} {
-		if r.Method == http.MethodPut && r.URL.Query().Get("part_number") == "1" {
-			return gate
-		}
-		return nil
-	})
+	release := holdSecondPart(t, proxy)
 	dir := t.TempDir()
 	for name, size := range map[string]int{"one.bin": 5 << 20, "two.bin": 1 << 20} {
 		if err := os.WriteFile(filepath.Join(dir, name), randData(t, size), 0o644); err != nil {
@@ -306,15 +298,7 @@ func TestProgressNarrowTerminal(t *testing.T) {
 	ts := qslocal.StartTest(t)
 	ts.CreateBucket("bar-bucket")
 	proxy := startProxy(t, ts)
-	gate := make(chan struct{})
-	release := sync.OnceFunc(func() { close(gate) })
-	t.Cleanup(release) // before the proxy's own cleanup, which waits for requests
-	proxy.setHold(func(r *http.Request) <-chan struct{} {
-		if r.Method == http.MethodPut && r.URL.Query().Get("part_number") == "1" {
-			return gate
-		}
-		return nil
-	})
+	release := holdSecondPart(t, proxy)
 	t.Chdir(t.TempDir())
 	src := "report.bin" // a short name leaves room for every column
 	if err := os.WriteFile(src, randData(t, 12<<20), 0o644); err != nil {
@@ -341,4 +325,20 @@ func TestProgressNarrowTerminal(t *testing.T) {
 	if got := screen(drawn); len(got) != 1 || !strings.HasPrefix(got[0], "copied ") {
 		t.Errorf("the screen holds %q, want only the copied line", got)
 	}
+}
+
+// holdSecondPart makes proxy hold every upload of part 1 until the returned
+// release is called (also at cleanup, before the proxy's own cleanup, which
+// waits for requests), so a test can see a bar before the upload ends.
+func holdSecondPart(t *testing.T, proxy *testProxy) func() {
+	gate := make(chan struct{})
+	release := sync.OnceFunc(func() { close(gate) })
+	t.Cleanup(release)
+	proxy.setHold(func(r *http.Request) <-chan struct{} {
+		if r.Method == http.MethodPut && r.URL.Query().Get("part_number") == "1" {
+			return gate
+		}
+		return nil
+	})
+	return release
 }
